@@ -1,0 +1,86 @@
+# kexec-loader — see README.md. Every target installs what it needs (tools/deps).
+VERSION := $(shell cat VERSION)
+CC      ?= gcc
+B       := build
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CSTD    := -std=c11 -D_GNU_SOURCE -DKL_VERSION='"$(VERSION)"'
+CFLAGS_REL := $(CSTD) $(WARN) -Os -ffunction-sections -fdata-sections
+LDFLAGS_REL := -static -Wl,--gc-sections -s
+LIBS    := -l:libblkid.a
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) -Isrc
+
+SRC      := $(sort $(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+HDR      := $(wildcard src/*.h)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+REL_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(SRC))
+TEST_OBJ := $(patsubst src/%.c,$(B)/tobj/%.o,$(LIB_SRC))
+
+.PHONY: all deps unit e2e check kernel initramfs demo bench fuzz clean install cppcheck
+all: $(B)/kexec-loader
+
+deps:
+	@tools/deps build
+
+$(B)/obj/%.o: src/%.c $(HDR) VERSION | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_REL) -c $< -o $@
+
+$(B)/kexec-loader: $(REL_OBJ)
+	$(CC) $(LDFLAGS_REL) $^ $(LIBS) -o $@
+
+# The test build: every source with ASan and UBSan, host-side.
+$(B)/tobj/%.o: src/%.c $(HDR) VERSION | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TEST) -c $< -o $@
+
+$(B)/libkl-test.a: $(TEST_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libkl-test.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TEST) -Itests/unit $< $(B)/libkl-test.a -lcmocka -lblkid -o $@
+
+unit: $(UNIT_BIN)
+	@tools/run-unit $(UNIT_BIN)
+
+kernel:
+	@tools/fetch-kernel $(B)
+
+initramfs: $(B)/kexec-loader kernel
+	tools/mkinitramfs --kernel-dir $(B)/kernel --set standard --init $(B)/kexec-loader -o $(B)/initramfs.img
+
+e2e: all kernel initramfs
+	@tools/deps e2e
+	@tools/run-e2e
+
+check: all
+	@tools/deps check
+	@tools/check
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
+
+demo: all kernel initramfs
+	@tools/deps e2e
+	@tools/demo
+
+bench: all kernel initramfs
+	@tools/deps e2e
+	@bench/run
+
+fuzz:
+	@tools/deps fuzz
+	@tools/fuzz $(or $(SECONDS_PER),60)
+
+install: all
+	install -D -m 0755 $(B)/kexec-loader $(DESTDIR)/usr/lib/kexec-loader/kexec-loader
+	install -D -m 0755 tools/mkinitramfs $(DESTDIR)/usr/sbin/kexec-loader-mkinitramfs
+	install -D -m 0644 docs/kexec-loader.8 $(DESTDIR)/usr/share/man/man8/kexec-loader.8
+	install -D -m 0644 docs/kexec-loader.conf.5 $(DESTDIR)/usr/share/man/man5/kexec-loader.conf.5
+
+clean:
+	rm -rf $(B)

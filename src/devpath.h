@@ -1,0 +1,27 @@
+/* Device and path syntax (SPEC section 3), pure. */
+#ifndef KL_DEVPATH_H
+#define KL_DEVPATH_H
+#include <stdbool.h>
+
+enum dev_by { DEV_BY_NAME, DEV_BY_LABEL, DEV_BY_UUID };
+
+struct devspec {
+	enum dev_by by;
+	char *value;  /* kernel name without /dev/, the label, or the UUID */
+	char *fstype; /* from a "type:" prefix, or NULL */
+};
+
+/* Parses "sda1", "/dev/sda1", "LABEL=x", "UUID=y", "ext4:sda1", "vfat:LABEL=B".
+ * Returns 0, or -1 with nothing allocated when the text is not a device. */
+int devspec_parse(const char *s, struct devspec *out);
+void devspec_free(struct devspec *d);
+
+/* Splits "(DEVICE)/some/file" into its device and path. A path without a
+ * device gives *dev = NULL. Returns -1 for an unclosed "(" or an empty path. */
+int path_split(const char *s, char **dev, char **path);
+
+/* Makes a path relative to its filesystem's root with "." and ".." folded
+ * so that it never climbs above it: "/a/../../b" -> "b", "/" -> ".". */
+char *path_normalize(const char *path);
+
+#endif

@@ -1,0 +1,38 @@
+/* The device layer: block devices from sysfs (or directories in host mode),
+ * identified with libblkid, resolved from the device syntax of SPEC section 3,
+ * mounted read-only on demand and shared, and files opened inside them
+ * without ever escaping their filesystem. */
+#ifndef KL_DISK_H
+#define KL_DISK_H
+#include <stdbool.h>
+#include "fsio.h"
+
+/* PID 1: sysfs "/sys", devices "/dev", mounts under mntdir. */
+void disk_setup(const char *sysfs, const char *devdir, const char *mntdir);
+/* Host mode: a directory stands for a filesystem with this name, label, UUID, type. */
+void disk_add_dir(const char *dir, const char *name, const char *fstype, const char *label,
+		  const char *uuid);
+/* Host mode: an image file examined with libblkid (never written, never mounted). */
+/* Re-reads the list of block devices; returns how many changed (appeared or vanished). */
+int disk_rescan(void);
+/* The current devices, in the kernel's order. */
+size_t disk_list(const struct fsinfo **v);
+
+/* Finds the device named by spec. On failure returns NULL and sets *err to a
+ * sentence for the user (owned by the caller). */
+const struct fsinfo *disk_find(const char *spec, char **err);
+/* Opens the file at path ("(DEV)/p" or "/p" relative to device `root`),
+ * mounting on demand. Returns an fd, or -errno with *err set to a sentence
+ * naming the path and the device. */
+int disk_open(const char *root, const char *path, char **err);
+/* Opens a directory on a device, for listings. Same conventions. */
+int disk_opendir(const char *root, const char *path, char **err);
+/* The directory where the device named by spec is mounted (mounting it). */
+const char *disk_mountpoint(const char *spec, char **err);
+/* Unmounts every filesystem kexec-loader mounted. Returns 0 or -errno. */
+int disk_umount_all(void);
+
+/* The fsio seam backed by this layer. */
+struct fsio *disk_fsio(void);
+
+#endif

@@ -1,0 +1,155 @@
+#include "target.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void target_init(struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void target_free(struct target *t)
+{
+	free(t->title);
+	free(t->origin);
+	free(t->id);
+	free(t->root);
+	free(t->kernel);
+	sl_free(&t->initrds);
+	free(t->cmdline);
+	for (size_t i = 0; i < t->nmodules; i++) {
+		free(t->modules[i].path);
+		free(t->modules[i].cmdline);
+	}
+	free(t->modules);
+	free(t->reason);
+	target_init(t);
+}
+
+void target_copy(struct target *dst, const struct target *src)
+{
+	target_init(dst);
+	dst->title = dup_or_null(src->title);
+	dst->origin = dup_or_null(src->origin);
+	dst->id = dup_or_null(src->id);
+	dst->root = dup_or_null(src->root);
+	dst->kernel = dup_or_null(src->kernel);
+	sl_copy(&dst->initrds, &src->initrds);
+	dst->cmdline = dup_or_null(src->cmdline);
+	for (size_t i = 0; i < src->nmodules; i++)
+		target_add_module(dst, src->modules[i].path, src->modules[i].cmdline,
+				  src->modules[i].nounzip);
+	dst->kind = src->kind;
+	dst->flags = src->flags;
+	dst->reason = dup_or_null(src->reason);
+}
+
+void target_add_module(struct target *t, const char *path, const char *cmdline, bool nounzip)
+{
+	t->modules = xrealloc(t->modules, (t->nmodules + 1) * sizeof(*t->modules));
+	t->modules[t->nmodules].path = xstrdup(path);
+	t->modules[t->nmodules].cmdline = xstrdup(cmdline ? cmdline : "");
+	t->modules[t->nmodules].nounzip = nounzip;
+	t->nmodules++;
+}
+
+void target_refuse(struct target *t, const char *fmt, ...)
+{
+	if (t->reason)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	t->reason = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void tl_init(struct target_list *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->default_index = -1;
+	l->timeout = -1;
+}
+
+size_t tl_push(struct target_list *l, struct target *t)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n] = *t;
+	target_init(t);
+	return l->n++;
+}
+
+void tl_remove(struct target_list *l, size_t i)
+{
+	if (i >= l->n)
+		return;
+	target_free(&l->v[i]);
+	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
+	l->n--;
+	if (l->default_index == (int)i)
+		l->default_index = -1;
+	else if (l->default_index > (int)i)
+		l->default_index--;
+}
+
+void tl_free(struct target_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		target_free(&l->v[i]);
+	free(l->v);
+	tl_init(l);
+}
+
+void tl_append(struct target_list *dst, struct target_list *src)
+{
+	size_t base = dst->n;
+	for (size_t i = 0; i < src->n; i++)
+		tl_push(dst, &src->v[i]);
+	if (dst->default_index < 0 && src->default_index >= 0)
+		dst->default_index = (int)base + src->default_index;
+	if (dst->timeout < 0)
+		dst->timeout = src->timeout;
+	free(src->v);
+	tl_init(src);
+}
+
+int tl_find_title(const struct target_list *l, const char *title)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].title && strcmp(l->v[i].title, title) == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t tl_default(const struct target_list *l)
+{
+	if (l->default_index >= 0 && (size_t)l->default_index < l->n)
+		return (size_t)l->default_index;
+	return 0;
+}
+
+void diag_add(struct diag_list *d, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		sl_push_owned(&d->lines, xasprintf("%s:%d: %s", file, line, msg));
+	else
+		sl_push_owned(&d->lines, xasprintf("%s: %s", file, msg));
+	free(msg);
+}
+
+void diag_free(struct diag_list *d)
+{
+	sl_free(&d->lines);
+}

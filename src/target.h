@@ -1,0 +1,75 @@
+/* The one data model in the middle: every configuration source produces
+ * targets, the menu, the shell and the boot engine consume them. */
+#ifndef KL_TARGET_H
+#define KL_TARGET_H
+#include <stdbool.h>
+#include "util.h"
+
+enum target_kind {
+	KIND_LINUX,      /* a Linux kernel (bzImage) */
+	KIND_MULTIBOOT,  /* Multiboot 1 kernel with modules */
+	KIND_MULTIBOOT2, /* Multiboot 2 kernel with modules */
+	KIND_CHAIN,      /* chainloader / .c32 / EFI application: listed, never bootable */
+};
+
+struct mbmodule {
+	char *path;
+	char *cmdline; /* the module's own command line, may be empty */
+	bool nounzip;
+};
+
+enum target_flags {
+	TF_RESET_VGA = 1 << 0,
+	TF_HIDDEN = 1 << 1, /* e.g. SYSLINUX MENU HIDE: bootable by name, not listed */
+	TF_FORCE_KEXEC_LOAD = 1 << 2,
+};
+
+struct target {
+	char *title;
+	char *origin;   /* where it came from, "FILE:LINE" plus the device */
+	char *id;       /* GRUB --id or BLS file name, may be NULL */
+	char *root;     /* device (SPEC section 3) that plain paths refer to */
+	char *kernel;   /* path (SPEC section 3) */
+	struct strlist initrds;
+	char *cmdline;  /* may be NULL: no command line */
+	struct mbmodule *modules;
+	size_t nmodules;
+	enum target_kind kind;
+	unsigned flags;
+	char *reason;   /* why it cannot boot; NULL when it can */
+};
+
+struct target_list {
+	struct target *v;
+	size_t n, cap;
+	int default_index; /* -1: none chosen, the first is used */
+	int timeout;       /* seconds; -1: wait for ever */
+};
+
+void target_init(struct target *t);
+void target_free(struct target *t);
+void target_copy(struct target *dst, const struct target *src);
+void target_add_module(struct target *t, const char *path, const char *cmdline, bool nounzip);
+/* Sets the reason the target cannot boot (printf-style); keeps the first one. */
+void target_refuse(struct target *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline bool target_bootable(const struct target *t) { return t->reason == NULL; }
+
+void tl_init(struct target_list *l);
+/* Moves *t into the list (t is left empty). Returns its index. */
+size_t tl_push(struct target_list *l, struct target *t);
+void tl_remove(struct target_list *l, size_t i);
+void tl_free(struct target_list *l);
+/* Appends every target of src (moved) to dst; src's default wins only if dst has none. */
+void tl_append(struct target_list *dst, struct target_list *src);
+int tl_find_title(const struct target_list *l, const char *title);
+size_t tl_default(const struct target_list *l);
+
+/* Diagnostics: "FILE:LINE: message" lines for the user. */
+struct diag_list {
+	struct strlist lines;
+};
+void diag_add(struct diag_list *d, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void diag_free(struct diag_list *d);
+
+#endif

@@ -1,0 +1,52 @@
+/* Small helpers shared by every part: allocation that never returns NULL,
+ * growable strings and string lists, whole-file reads. */
+#ifndef KL_UTIL_H
+#define KL_UTIL_H
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* A growable, always NUL-terminated byte string. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_steal(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+/* A list of owned strings. */
+struct strlist {
+	char **v;
+	size_t n, cap;
+};
+void sl_push(struct strlist *l, const char *s);
+void sl_push_owned(struct strlist *l, char *s);
+void sl_free(struct strlist *l);
+void sl_copy(struct strlist *dst, const struct strlist *src);
+
+bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
+char *str_trim(char *s);
+
+/* Reads a whole file (at most max bytes) into a NUL-terminated buffer.
+ * Returns 0 or -errno (-EFBIG when larger than max). */
+int read_file_fd(int fd, size_t max, char **buf, size_t *len);
+int read_file_at(int dirfd, const char *path, size_t max, char **buf, size_t *len);
+/* Reads a small text file such as a sysfs attribute, without the trailing newline. */
+char *read_line_file(const char *path);
+
+#endif
