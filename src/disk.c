@@ -1,0 +1,497 @@
+#include "disk.h"
+
+#include <blkid/blkid.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "devpath.h"
+#include "log.h"
+
+struct dev {
+	struct fsinfo info; /* strings owned by this struct */
+	char *mnt;          /* mount point (or the host directory), NULL when not mounted */
+	bool host_dir;      /* host mode: mnt is a directory given by the user */
+	bool seen;          /* found by the current rescan */
+};
+
+static struct {
+	char *sysfs, *devdir, *mntdir;
+	struct dev *v;
+	size_t n;
+	struct fsinfo *infos; /* a copy for disk_list() */
+} D;
+
+void disk_setup(const char *sysfs, const char *devdir, const char *mntdir)
+{
+	D.sysfs = xstrdup(sysfs);
+	D.devdir = xstrdup(devdir);
+	D.mntdir = xstrdup(mntdir);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static struct dev *dev_new(const char *name)
+{
+	D.v = xrealloc(D.v, (D.n + 1) * sizeof(*D.v));
+	struct dev *d = &D.v[D.n++];
+	memset(d, 0, sizeof(*d));
+	d->info.name = xstrdup(name);
+	d->info.disk = xstrdup(name);
+	d->seen = true;
+	return d;
+}
+
+static void dev_free(struct dev *d)
+{
+	free((char *)d->info.name);
+	free((char *)d->info.disk);
+	free((char *)d->info.pttype);
+	free((char *)d->info.fstype);
+	free((char *)d->info.label);
+	free((char *)d->info.uuid);
+	free(d->mnt);
+}
+
+void disk_add_dir(const char *dir, const char *name, const char *fstype, const char *label,
+		  const char *uuid)
+{
+	struct dev *d = dev_new(name);
+	d->info.fstype = dup_or_null(fstype);
+	d->info.label = dup_or_null(label);
+	d->info.uuid = dup_or_null(uuid);
+	d->mnt = xstrdup(dir);
+	d->host_dir = true;
+}
+
+/* Reads what libblkid says of one device node; false when it cannot be opened
+ * (a CD drive without a disc, a device that went away). */
+static bool probe(struct dev *d, const char *node)
+{
+	blkid_probe pr = blkid_new_probe_from_filename(node);
+	if (!pr)
+		return false;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
+						      BLKID_SUBLKS_UUID);
+	blkid_probe_enable_partitions(pr, 1);
+	if (blkid_do_safeprobe(pr) == 0) {
+		const char *v;
+		if (!blkid_probe_lookup_value(pr, "TYPE", &v, NULL))
+			d->info.fstype = xstrdup(v);
+		if (!blkid_probe_lookup_value(pr, "LABEL", &v, NULL))
+			d->info.label = xstrdup(v);
+		if (!blkid_probe_lookup_value(pr, "UUID", &v, NULL))
+			d->info.uuid = xstrdup(v);
+		if (!blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL))
+			d->info.pttype = xstrdup(v);
+	}
+	blkid_free_probe(pr);
+	return true;
+}
+
+static struct dev *dev_by_name(const char *name)
+{
+	for (size_t i = 0; i < D.n; i++)
+		if (strcmp(D.v[i].info.name, name) == 0)
+			return &D.v[i];
+	return NULL;
+}
+
+static unsigned long long sysfs_num(const char *dir, const char *attr)
+{
+	char *p = xasprintf("%s/%s", dir, attr);
+	char *s = read_line_file(p);
+	free(p);
+	unsigned long long v = s ? strtoull(s, NULL, 10) : 0;
+	free(s);
+	return v;
+}
+
+/* Adds or refreshes one /sys/class/block entry; returns 1 when it is new. */
+static int scan_one(const char *name)
+{
+	if (str_starts(name, "ram") || str_starts(name, "zram") || str_starts(name, "dm-"))
+		return 0;
+	char *dir = xasprintf("%s/class/block/%s", D.sysfs, name);
+	unsigned long long size = sysfs_num(dir, "size") * 512;
+	int partno = (int)sysfs_num(dir, "partition");
+	struct dev *d = dev_by_name(name);
+	int changed = 0;
+	if (d && d->info.size != size && !d->mnt) {
+		/* A new medium in a CD drive: identify it again. */
+		dev_free(d);
+		*d = D.v[--D.n];
+		d = NULL;
+	}
+	if (!d && size > 0) {
+		char *node = xasprintf("%s/%s", D.devdir, name);
+		d = dev_new(name);
+		d->info.size = size;
+		d->info.partno = partno;
+		if (partno) {
+			char *link = xasprintf("%s/..", dir), *real = realpath(link, NULL);
+			if (real) {
+				free((char *)d->info.disk);
+				d->info.disk = xstrdup(strrchr(real, '/') + 1);
+			}
+			free(real);
+			free(link);
+		}
+		if (!probe(d, node)) {
+			dev_free(d);
+			D.n--;
+			d = NULL;
+		} else {
+			changed = 1;
+			log_info("found %s: %s%s%s%s%s, %llu MB", name,
+				 d->info.fstype ? d->info.fstype : d->info.pttype ? d->info.pttype : "no filesystem",
+				 d->info.label ? " label " : "", d->info.label ? d->info.label : "",
+				 d->info.uuid ? " UUID " : "", d->info.uuid ? d->info.uuid : "",
+				 size >> 20);
+		}
+		free(node);
+	}
+	if (d)
+		d->seen = true;
+	free(dir);
+	return changed;
+}
+
+/* Orders disks as the kernel names them (sda before sdb, vda1 before vda10). */
+static int natural_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+			unsigned long x = strtoul(a, (char **)&a, 10), y = strtoul(b, (char **)&b, 10);
+			if (x != y)
+				return x < y ? -1 : 1;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		a++, b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+static int dev_cmp(const void *x, const void *y)
+{
+	const struct dev *a = x, *b = y;
+	int r = natural_cmp(a->info.disk, b->info.disk);
+	return r ? r : a->info.partno - b->info.partno;
+}
+
+static void forget_gone(int *changed)
+{
+	for (size_t i = 0; i < D.n;) {
+		struct dev *d = &D.v[i];
+		if (d->seen || d->host_dir) {
+			i++;
+			continue;
+		}
+		log_warn("%s has gone away", d->info.name);
+		if (d->mnt)
+			umount2(d->mnt, MNT_DETACH);
+		dev_free(d);
+		memmove(d, d + 1, (D.n - i - 1) * sizeof(*d));
+		D.n--;
+		(*changed)++;
+	}
+}
+
+int disk_rescan(void)
+{
+	int changed = 0;
+	if (!D.sysfs)
+		return 0;
+	for (size_t i = 0; i < D.n; i++)
+		D.v[i].seen = false;
+	char *path = xasprintf("%s/class/block", D.sysfs);
+	DIR *dir = opendir(path);
+	free(path);
+	struct dirent *e;
+	while (dir && (e = readdir(dir)))
+		if (e->d_name[0] != '.')
+			changed += scan_one(e->d_name);
+	if (dir)
+		closedir(dir);
+	forget_gone(&changed);
+	qsort(D.v, D.n, sizeof(*D.v), dev_cmp);
+	return changed;
+}
+
+size_t disk_list(const struct fsinfo **v)
+{
+	free(D.infos);
+	D.infos = xcalloc(D.n, sizeof(*D.infos));
+	for (size_t i = 0; i < D.n; i++)
+		D.infos[i] = D.v[i].info;
+	*v = D.infos;
+	return D.n;
+}
+
+static bool matches(const struct dev *d, const struct devspec *s, bool exact)
+{
+	const char *have = s->by == DEV_BY_NAME ? d->info.name
+			 : s->by == DEV_BY_LABEL ? d->info.label : d->info.uuid;
+	if (!have)
+		return false;
+	if (s->by == DEV_BY_UUID || !exact)
+		return strcasecmp(have, s->value) == 0;
+	return strcmp(have, s->value) == 0;
+}
+
+static struct dev *find(const char *spec, struct devspec *ds, char **err)
+{
+	if (devspec_parse(spec, ds) < 0) {
+		*err = xasprintf("'%s' is not a device name (use sda1, LABEL=…, UUID=…)", spec);
+		return NULL;
+	}
+	/* Labels match exactly first, then ignoring case (FAT labels are often upper-cased). */
+	for (int exact = 1; exact >= 0; exact--)
+		for (size_t i = 0; i < D.n; i++)
+			if (matches(&D.v[i], ds, exact))
+				return &D.v[i];
+	*err = xasprintf("there is no device %s (type D at the menu to list the disks)", spec);
+	devspec_free(ds);
+	return NULL;
+}
+
+const struct fsinfo *disk_find(const char *spec, char **err)
+{
+	struct devspec ds;
+	struct dev *d = find(spec, &ds, err);
+	if (!d)
+		return NULL;
+	devspec_free(&ds);
+	return &d->info;
+}
+
+/* Options that keep a read-only mount from replaying a journal, which would write. */
+static const char *no_replay_options(const char *fstype)
+{
+	if (!fstype)
+		return NULL;
+	if (!strcmp(fstype, "ext3") || !strcmp(fstype, "ext4") || !strcmp(fstype, "xfs"))
+		return "norecovery";
+	if (!strcmp(fstype, "btrfs"))
+		return "nologreplay";
+	return NULL;
+}
+
+static void set_block_readonly(const char *node)
+{
+	int fd = open(node, O_RDONLY | O_CLOEXEC);
+	int on = 1;
+	if (fd >= 0) {
+		if (ioctl(fd, BLKROSET, &on) < 0)
+			log_debug("cannot mark %s read-only: %s", node, strerror(errno));
+		close(fd);
+	}
+}
+
+static const char *mount_dev(struct dev *d, const char *fstype, char **err)
+{
+	if (d->mnt)
+		return d->mnt;
+	const char *type = fstype ? fstype : d->info.fstype;
+	if (!type) {
+		*err = xasprintf("%s holds no filesystem that kexec-loader recognises", d->info.name);
+		return NULL;
+	}
+	char *node = xasprintf("%s/%s", D.devdir, d->info.name);
+	char *mnt = xasprintf("%s/%s", D.mntdir, d->info.name);
+	mkdir(D.mntdir, 0755);
+	mkdir(mnt, 0755);
+	set_block_readonly(node);
+	unsigned long fl = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int r = mount(node, mnt, type, fl, no_replay_options(type));
+	if (r < 0 && errno == EINVAL && no_replay_options(type))
+		r = mount(node, mnt, type, fl, NULL);
+	int e = errno;
+	free(node);
+	if (r < 0) {
+		rmdir(mnt);
+		free(mnt);
+		*err = e == ENODEV ? xasprintf("cannot mount %s: this kernel has no %s driver "
+					       "(add its module to the boot disk's modules folder)",
+					       d->info.name, type)
+				   : xasprintf("cannot mount %s (%s): %s", d->info.name, type, strerror(e));
+		return NULL;
+	}
+	log_info("mounted %s (%s) read-only on %s", d->info.name, type, mnt);
+	d->mnt = mnt;
+	return mnt;
+}
+
+const char *disk_mountpoint(const char *spec, char **err)
+{
+	struct devspec ds;
+	struct dev *d = find(spec, &ds, err);
+	if (!d)
+		return NULL;
+	const char *m = mount_dev(d, ds.fstype, err);
+	devspec_free(&ds);
+	return m;
+}
+
+/* Opens path inside the tree at dirfd so that neither ".." nor a symbolic link
+ * can lead out of it. */
+static int open_beneath(int dirfd, const char *path, int flags)
+{
+	struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC),
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	char *rel = path_normalize(path);
+	long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(dirfd, rel, flags | O_CLOEXEC | O_NOFOLLOW);
+	int e = errno;
+	free(rel);
+	errno = e;
+	return (int)fd;
+}
+
+static int open_on(const char *root, const char *spec, int flags, char **err)
+{
+	char *dev, *path;
+	if (path_split(spec, &dev, &path) < 0) {
+		*err = xasprintf("'%s' is not a path", spec);
+		return -EINVAL;
+	}
+	const char *devname = dev ? dev : root;
+	int fd = -ENOENT;
+	if (!devname) {
+		*err = xasprintf("%s: no device given (add a root line or write (DEVICE)%s)", spec, path);
+		goto out;
+	}
+	const char *mnt = disk_mountpoint(devname, err);
+	if (!mnt)
+		goto out;
+	int dirfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = dirfd < 0 ? -1 : open_beneath(dirfd, path, flags);
+	if (fd < 0) {
+		int e = errno;
+		fd = -e;
+		*err = e == ENOENT ? xasprintf("file %s not found on %s", path, devname)
+		       : e == ENOTDIR && (flags & O_DIRECTORY) ? xasprintf("%s on %s is not a folder", path, devname)
+		       : xasprintf("cannot open %s on %s: %s", path, devname, strerror(e));
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+out:
+	free(dev);
+	free(path);
+	return fd;
+}
+
+int disk_open(const char *root, const char *path, char **err)
+{
+	return open_on(root, path, O_RDONLY, err);
+}
+
+int disk_opendir(const char *root, const char *path, char **err)
+{
+	return open_on(root, path, O_RDONLY | O_DIRECTORY, err);
+}
+
+int disk_umount_all(void)
+{
+	int ret = 0;
+	for (size_t i = D.n; i-- > 0;) {
+		struct dev *d = &D.v[i];
+		if (!d->mnt || d->host_dir)
+			continue;
+		if (umount2(d->mnt, 0) < 0 && umount2(d->mnt, MNT_DETACH) < 0) {
+			ret = -errno;
+			log_warn("cannot unmount %s: %s", d->mnt, strerror(errno));
+		}
+		free(d->mnt);
+		d->mnt = NULL;
+	}
+	return ret;
+}
+
+/* The fsio seam over this layer. */
+static int io_read(void *ctx, const char *dev, const char *path, size_t max, char **buf,
+		   size_t *len)
+{
+	char *err = NULL;
+	int fd = open_on(dev, path, O_RDONLY, &err);
+	free(err);
+	if (fd < 0)
+		return fd;
+	int r = read_file_fd(fd, max, buf, len);
+	close(fd);
+	return r;
+}
+
+static int io_stat(void *ctx, const char *dev, const char *path, bool *is_dir)
+{
+	char *err = NULL;
+	int fd = open_on(dev, path, O_PATH, &err);
+	free(err);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	int r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (is_dir)
+		*is_dir = S_ISDIR(st.st_mode);
+	close(fd);
+	return r;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int io_list(void *ctx, const char *dev, const char *path, struct strlist *names)
+{
+	char *err = NULL;
+	int fd = open_on(dev, path, O_RDONLY | O_DIRECTORY, &err);
+	free(err);
+	if (fd < 0)
+		return fd;
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		struct stat st;
+		bool isdir = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			     S_ISDIR(st.st_mode);
+		sl_push_owned(names, isdir ? xasprintf("%s/", e->d_name) : xstrdup(e->d_name));
+	}
+	closedir(dir);
+	qsort(names->v, names->n, sizeof(*names->v), name_cmp);
+	return 0;
+}
+
+static size_t io_devices(void *ctx, const struct fsinfo **v)
+{
+	return disk_list(v);
+}
+
+struct fsio *disk_fsio(void)
+{
+	static struct fsio io = {NULL, io_read, io_stat, io_list, io_devices};
+	return &io;
+}
