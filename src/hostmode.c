@@ -1,9 +1,147 @@
+/* Host mode: kexec-loader as an ordinary command. It lists the targets a
+ * configuration gives, over the same parsers PID 1 uses. */
 #include "hostmode.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conf.h"
+#include "disk.h"
+#include "json.h"
+#include "log.h"
+
+struct host_opts {
+	bool json;
+	const char *config;
+	const char *boot_dev;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: kexec-loader [OPTION]... list [CONFIG]\n"
+		"Boot loader that starts Linux with kexec. As /init of an initramfs it shows\n"
+		"a boot menu; as a command it lists what a configuration offers.\n"
+		"\n"
+		"Commands:\n"
+		"  list [CONFIG]     list the targets of CONFIG (a kexec-loader.conf) and the\n"
+		"                    problems found in it\n"
+		"\n"
+		"Options:\n"
+		"  --json            one JSON object per line for each target, then one per problem\n"
+		"  --dev DIR,name=NAME[,label=L][,uuid=U][,type=T]\n"
+		"                    let directory DIR stand for the filesystem NAME, so that\n"
+		"                    (NAME)/path, LABEL=L and UUID=U paths resolve (repeatable)\n"
+		"  --boot-dev NAME   the device CONFIG is on (for each target's origin)\n"
+		"  -v, --verbose     print the debug log on standard error\n"
+		"  -h, --help        show this help\n"
+		"  -V, --version     show the version\n"
+		"\n"
+		"See kexec-loader(8) and kexec-loader.conf(5).\n");
+}
+
+/* "DIR,name=N,label=L,uuid=U,type=T" */
+static int add_dev(const char *arg)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+	char *dir = strtok_r(copy, ",", &save);
+	const char *name = NULL, *label = NULL, *uuid = NULL, *type = NULL;
+	for (char *kv; (kv = strtok_r(NULL, ",", &save));) {
+		if (str_starts(kv, "name="))
+			name = kv + 5;
+		else if (str_starts(kv, "label="))
+			label = kv + 6;
+		else if (str_starts(kv, "uuid="))
+			uuid = kv + 5;
+		else if (str_starts(kv, "type="))
+			type = kv + 5;
+	}
+	int r = 0;
+	if (!dir || !name) {
+		fprintf(stderr, "kexec-loader: --dev needs DIR,name=NAME (got '%s')\n", arg);
+		r = -1;
+	} else {
+		disk_add_dir(dir, name, type, label, uuid);
+	}
+	free(copy);
+	return r;
+}
+
+static void print_target(const struct target *t, bool is_default, bool json)
+{
+	if (json) {
+		json_target(stdout, t, is_default);
+		return;
+	}
+	printf("%s%s\n", is_default ? "* " : "  ", t->title);
+	printf("    from:    %s\n", t->origin ? t->origin : "?");
+	printf("    root:    %s\n", t->root ? t->root : "");
+	printf("    kernel:  %s\n", t->kernel ? t->kernel : "");
+	for (size_t i = 0; i < t->initrds.n; i++)
+		printf("    initrd:  %s\n", t->initrds.v[i]);
+	if (t->cmdline)
+		printf("    cmdline: %s\n", t->cmdline);
+	for (size_t i = 0; i < t->nmodules; i++)
+		printf("    module:  %s %s\n", t->modules[i].path, t->modules[i].cmdline);
+	if (!target_bootable(t))
+		printf("    cannot boot: %s\n", t->reason);
+}
+
+static int list(const struct host_opts *o)
+{
+	char *text;
+	size_t len;
+	int r = read_file_at(AT_FDCWD, o->config, 1 << 20, &text, &len);
+	if (r < 0) {
+		fprintf(stderr, "kexec-loader: cannot read %s: %s\n", o->config, strerror(-r));
+		return 1;
+	}
+	struct config c;
+	struct diag_list d = {0};
+	config_init(&c);
+	conf_parse(&c, &d, text, len, o->config, o->boot_dev);
+	free(text);
+	size_t def = tl_default(&c.targets);
+	for (size_t i = 0; i < c.targets.n; i++)
+		print_target(&c.targets.v[i], i == def, o->json);
+	for (size_t i = 0; i < d.lines.n; i++) {
+		if (o->json)
+			json_problem(stdout, d.lines.v[i]);
+		else
+			fprintf(stderr, "%s\n", d.lines.v[i]);
+	}
+	config_free(&c);
+	diag_free(&d);
+	return 0;
+}
 
 int host_main(int argc, char **argv)
 {
-	printf("kexec-loader %s\n", KL_VERSION);
-	return 0;
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},    {"dev", required_argument, NULL, 'd'},
+		{"boot-dev", required_argument, NULL, 'b'},
+		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
+	};
+	struct host_opts o = {0};
+	for (int c; (c = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1;) {
+		switch (c) {
+		case 'j': o.json = true; break;
+		case 'd': if (add_dev(optarg) < 0) return 2; break;
+		case 'b': o.boot_dev = optarg; break;
+		case 'v': log_set_fd(2); break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("kexec-loader %s\n", KL_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc && strcmp(argv[optind], "list") == 0) {
+		o.config = optind + 1 < argc ? argv[optind + 1] : "kexec-loader.conf";
+		return list(&o);
+	}
+	usage(stderr);
+	return 2;
 }

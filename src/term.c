@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include "util.h"
 
+void (*term_on_signal)(void);
+
 void term_open(struct term *t, int in, int out)
 {
 	memset(t, 0, sizeof(*t));
@@ -143,8 +145,11 @@ int term_key(struct term *t, int timeout_ms, int extra_fd)
 		/* The rest of an escape sequence arrives within a few milliseconds. */
 		int wait = t->npend ? 50 : timeout_ms;
 		int r = poll(pf, extra_fd >= 0 ? 2 : 1, wait);
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && errno == EINTR) {
+			if (term_on_signal)
+				term_on_signal();
 			continue;
+		}
 		if (r == 0 && t->npend) {
 			int k = take_pending(t, true);
 			if (k != KEY_NONE)

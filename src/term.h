@@ -43,4 +43,7 @@ int term_key(struct term *t, int timeout_ms, int extra_fd);
  * how many bytes it used (0 when the bytes are an unfinished sequence). */
 int key_decode(const unsigned char *p, size_t n, size_t *used);
 
+/* Called when a signal interrupts waiting for a key (PID 1 acts on Ctrl-Alt-Del there). */
+extern void (*term_on_signal)(void);
+
 #endif

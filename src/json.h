@@ -1,0 +1,15 @@
+/* JSON lines for host mode's listings. */
+#ifndef KL_JSON_H
+#define KL_JSON_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "target.h"
+
+void json_string(FILE *f, const char *s);
+/* {"title":…,"kernel":…,"initrds":[…],"cmdline":…,"modules":[{"path":…,"cmdline":…}],
+ *  "default":…,"origin":…,"root":…,"kind":…,"bootable":…,"reason":…} */
+void json_target(FILE *f, const struct target *t, bool is_default);
+/* {"problem":"FILE:LINE: message"} */
+void json_problem(FILE *f, const char *line);
+
+#endif
