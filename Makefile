@@ -52,7 +52,12 @@ kernel:
 initramfs: $(B)/kexec-loader kernel
 	tools/mkinitramfs --kernel-dir $(B)/kernel --set standard --init $(B)/kexec-loader -o $(B)/initramfs.img
 
-e2e: all kernel initramfs
+# The probe target the virtual-machine tests boot into (tests/probe/probe.c).
+$(B)/probe: tests/probe/probe.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -static -Os -s $< -o $@
+
+e2e: all kernel initramfs $(B)/probe
 	@tools/deps e2e
 	@tools/run-e2e
 
