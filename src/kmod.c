@@ -236,14 +236,26 @@ static bool module_file_exists(struct kmod *km, size_t i)
 
 /* ---- reading depmod's files ---- */
 
+/* One read of the file's size: modules.alias of a full kernel is over a
+ * megabyte, and growing a buffer piecewise showed in start-up time. */
 static char *read_depmod_file(struct kmod *km, const char *file)
 {
-	char *text;
-	int r = km->dirfd < 0 ? -EBADF : read_file_at(km->dirfd, file, DEPMOD_FILE_MAX, &text, NULL);
-	if (r < 0) {
-		log_debug("no %s/%s: %s", km->dir, file, strerror(-r));
+	int fd = km->dirfd < 0 ? -1 : openat(km->dirfd, file, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size > DEPMOD_FILE_MAX) {
+		log_debug("no %s/%s: %s", km->dir, file, fd < 0 ? strerror(errno) : "unreadable or too large");
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
+	char *text = xmalloc((size_t)st.st_size + 1);
+	size_t len = 0;
+	ssize_t r;
+	while (len < (size_t)st.st_size &&
+	       ((r = read(fd, text + len, (size_t)st.st_size - len)) > 0 || (r < 0 && errno == EINTR)))
+		len += r > 0 ? (size_t)r : 0;
+	close(fd);
+	text[len] = 0;
 	return text;
 }
 
@@ -361,14 +373,21 @@ static void read_alias(struct kmod *km)
 	char *rest = km->alias_text = read_depmod_file(km, "modules.alias"), *line;
 	if (!rest)
 		return;
+	const char *last = "";
+	bool keep = false;
+	size_t i = 0;
 	while ((line = next_line(&rest))) {
 		char *word = next_word(&line), *pattern, *name;
-		size_t i;
 		if (!word || strcmp(word, "alias") != 0 || !(pattern = next_word(&line)) ||
 		    !(name = next_word(&line)))
 			continue;
-		if (find_module(km, name, &i) && km->mods[i].state != MOD_BUILTIN &&
-		    module_file_exists(km, i))
+		/* depmod writes a module's aliases together: look it up once */
+		if (strcmp(name, last) != 0) {
+			last = name;
+			keep = find_module(km, name, &i) && km->mods[i].state != MOD_BUILTIN &&
+			       module_file_exists(km, i);
+		}
+		if (keep)
 			add_alias(km, pattern, i);
 	}
 }
@@ -815,6 +834,10 @@ static void coldplug_dir(struct kmod *km, int dirfd, int depth, int *count)
 			continue;
 		}
 		if ((e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) || depth >= SYSFS_DEPTH_MAX)
+			continue;
+		/* Every device has a "power" attribute folder, so no child device
+		 * can have that name: skipping them halves the walk. */
+		if (strcmp(e->d_name, "power") == 0)
 			continue;
 		int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub >= 0)
