@@ -30,7 +30,13 @@ static struct {
 	struct dev *v;
 	size_t n;
 	struct fsinfo *infos; /* a copy for disk_list() */
+	void (*fs_loader)(const char *fstype);
 } D;
+
+void disk_set_fs_loader(void (*fn)(const char *fstype))
+{
+	D.fs_loader = fn;
+}
 
 void disk_setup(const char *sysfs, const char *devdir, const char *mntdir)
 {
@@ -318,6 +324,8 @@ static const char *mount_dev(struct dev *d, const char *fstype, char **err)
 	mkdir(D.mntdir, 0755);
 	mkdir(mnt, 0755);
 	set_block_readonly(node);
+	if (D.fs_loader)
+		D.fs_loader(type);
 	unsigned long fl = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	int r = mount(node, mnt, type, fl, no_replay_options(type));
 	if (r < 0 && errno == EINVAL && no_replay_options(type))

@@ -32,6 +32,9 @@ const char *disk_mountpoint(const char *spec, char **err);
 /* Unmounts every filesystem kexec-loader mounted. Returns 0 or -errno. */
 int disk_umount_all(void);
 
+/* Called with a filesystem type before a mount, so that its module can be loaded. */
+void disk_set_fs_loader(void (*fn)(const char *fstype));
+
 /* The fsio seam backed by this layer. */
 struct fsio *disk_fsio(void);
 

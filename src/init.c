@@ -1,9 +1,334 @@
+/* kexec-loader as PID 1: start-up (SPEC section 1), then the menu loop. */
 #include "init.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include "boot.h"
+#include "cmdline.h"
+#include "conf.h"
+#include "devices.h"
+#include "disk.h"
+#include "log.h"
+#include "menu.h"
+#include "term.h"
+
+#define MNT_DIR "/run/mnt"
+#define NOBOOT_DEV "initramfs"
+
+static struct settings S;
+static struct term T;
+static struct config CFG;
+static struct strlist messages; /* shown on the menu screen */
+static const char *boot_dev;    /* the boot disk, or NULL when there is none */
+static volatile sig_atomic_t cad_pressed;
+
+static void mount_fs(const char *src, const char *dir, const char *type, const char *opts)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, MS_NOSUID, opts) < 0 && errno != EBUSY)
+		log_warn("cannot mount %s on %s: %s", type, dir, strerror(errno));
+}
+
+static void setup_mounts(void)
+{
+	mount_fs("proc", "/proc", "proc", NULL);
+	mount_fs("sysfs", "/sys", "sysfs", NULL);
+	mount_fs("devtmpfs", "/dev", "devtmpfs", "mode=0755");
+	mount_fs("devpts", "/dev/pts", "devpts", "ptmxmode=0666");
+	mount_fs("tmpfs", "/tmp", "tmpfs", "mode=1777");
+	mount_fs("tmpfs", "/run", "tmpfs", "mode=0755");
+}
+
+/* The kernel may start /init without a console (no /dev/console in the
+ * initramfs): take the one devtmpfs now provides. */
+static void setup_console(void)
+{
+	if (fcntl(0, F_GETFD) >= 0 && fcntl(1, F_GETFD) >= 0)
+		return;
+	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+/* Kernel messages go to tty2, so that they never write over the menu. */
+static void kernel_log_to_tty2(void)
+{
+	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 1);
+	if (fork() != 0)
+		return;
+	prctl(PR_SET_NAME, "kl-kmsg");
+	int in = open("/dev/kmsg", O_RDONLY | O_CLOEXEC);
+	int out = open("/dev/tty2", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	char buf[8192];
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf) - 2);
+		if (n < 0 && errno == EPIPE)
+			continue; /* messages were overwritten before we read them */
+		if (n <= 0 || out < 0)
+			_exit(0);
+		/* A record is "prio,seq,time,flags;text\n": keep the text. */
+		char *text = memchr(buf, ';', (size_t)n);
+		text = text ? text + 1 : buf;
+		size_t len = (size_t)(buf + n - text);
+		if (len && text[len - 1] == '\n')
+			len--;
+		memcpy(text + len, "\r\n", 2);
+		if (write(out, text, len + 2) < 0)
+			_exit(0);
+	}
+}
+
+static void setup_debug_log(void)
+{
+	bool is_dev = str_starts(S.debug_tty, "/dev/");
+	int flags = O_WRONLY | O_NOCTTY | O_CLOEXEC | (is_dev ? 0 : O_CREAT | O_APPEND);
+	int fd = open(S.debug_tty, flags, 0644);
+	if (fd >= 0)
+		log_set_fd(fd);
+	log_info("kexec-loader %s starting", KL_VERSION);
+	if (fd < 0)
+		log_warn("cannot open the debug console %s: %s", S.debug_tty, strerror(errno));
+}
+
+static void on_cad(int sig)
+{
+	cad_pressed = 1;
+}
+
+/* Ctrl-Alt-Del: the kernel sends SIGINT to PID 1 once told to. */
+static void check_cad(void)
+{
+	if (!cad_pressed)
+		return;
+	term_puts(&T, "\r\nCtrl-Alt-Del: unmounting the disks and restarting.\r\n");
+	disk_umount_all();
+	sync();
+	reboot(RB_AUTOBOOT);
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = SA_NOCLDWAIT; /* children are reaped by the kernel */
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = on_cad;
+	sa.sa_flags = 0;
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	reboot(RB_DISABLE_CAD);
+	term_on_signal = check_cad;
+}
+
+static void add_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void add_message(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_warn("%s", m);
+	sl_push_owned(&messages, m);
+}
+
+/* Waits, driven by device events, until the boot disk appears or a key is pressed. */
+static void find_boot_disk(void)
+{
+	if (access("/noboot", F_OK) == 0) {
+		disk_add_dir("/", NOBOOT_DEV, "initramfs", NULL, NULL);
+		boot_dev = NOBOOT_DEV;
+		log_info("/noboot exists: the initramfs is the boot disk");
+		return;
+	}
+	bool told = false;
+	for (;;) {
+		disk_rescan();
+		char *err = NULL;
+		const struct fsinfo *fi = disk_find(S.root, &err);
+		free(err);
+		if (fi) {
+			boot_dev = S.root;
+			log_info("boot disk %s is %s", S.root, fi->name);
+			if (told)
+				term_puts(&T, "found.\r\n");
+			return;
+		}
+		if (!told) {
+			term_printf(&T, "Waiting for the boot disk %s (press any key to stop waiting)... ",
+				    S.root);
+			log_info("waiting for the boot disk %s", S.root);
+			told = true;
+		}
+		int k = term_key(&T, -1, devices_fd());
+		if (k == KEY_EVENT || k == KEY_TIMEOUT) {
+			devices_handle_events();
+			continue;
+		}
+		term_puts(&T, "stopped.\r\n");
+		add_message("The boot disk %s was not found. Check root= on the kernel command line.",
+			    S.root);
+		return;
+	}
+}
+
+static char *rootdir_path(const char *name)
+{
+	const char *dir = S.rootdir;
+	while (*dir == '/')
+		dir++;
+	return *dir ? xasprintf("/%s/%s", dir, name) : xasprintf("/%s", name);
+}
+
+static bool read_config_file(const char *name, struct diag_list *d)
+{
+	char *path = rootdir_path(name), *err = NULL, *text;
+	size_t len;
+	int fd = disk_open(boot_dev, path, &err);
+	bool ok = fd >= 0;
+	if (ok && read_file_fd(fd, 1 << 20, &text, &len) == 0) {
+		log_info("reading %s on %s", path, boot_dev);
+		conf_parse(&CFG, d, text, len, path + 1, boot_dev);
+		free(text);
+	} else if (ok) {
+		add_message("%s on %s cannot be read (is it larger than 1 MB?)", path, boot_dev);
+	} else if (fd != -ENOENT) {
+		add_message("%s", err);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(err);
+	free(path);
+	return ok;
+}
+
+static void read_config(void)
+{
+	struct diag_list d = {0};
+	config_init(&CFG);
+	if (boot_dev && !read_config_file("kexec-loader.conf", &d) &&
+	    !read_config_file("kxloader.cfg", &d))
+		add_message("There is no kexec-loader.conf in %s on the boot disk %s.", S.rootdir,
+			    boot_dev);
+	for (size_t i = 0; i < d.lines.n; i++)
+		add_message("%s", d.lines.v[i]);
+	diag_free(&d);
+}
+
+static const char *kmod_opts(const char *module, void *ctx)
+{
+	const char *a = config_kmod_args(&CFG, module);
+	return *a ? a : NULL;
+}
+
+static void load_disk_modules(void)
+{
+	devices_set_options(kmod_opts, NULL);
+	if (!boot_dev)
+		return;
+	char *err = NULL;
+	const char *mnt = disk_mountpoint(boot_dev, &err);
+	free(err);
+	if (!mnt)
+		return;
+	char *rel = rootdir_path("modules");
+	char *dir = xasprintf("%s%s", mnt, rel);
+	devices_load_folder(dir);
+	free(dir);
+	free(rel);
+	disk_rescan();
+}
+
+static void try_boot(size_t i)
+{
+	const struct target *t = &CFG.targets.v[i];
+	char *err = NULL;
+	term_printf(&T, "\r\nBooting '%s'\r\n", t->title);
+	log_info("booting '%s' (%s)", t->title, t->origin);
+	if (boot_load(t, &err) == 0)
+		boot_execute(&err);
+	add_message("Boot failed: %s", err);
+	free(err);
+}
+
+static int chosen_on_cmdline(void)
+{
+	const struct target_list *l = &CFG.targets;
+	if (S.boot_index >= 0) {
+		if ((size_t)S.boot_index < l->n)
+			return S.boot_index;
+		add_message("boot_index=%d: there is no target %d (there are %zu, counted from 0)",
+			    S.boot_index, S.boot_index, l->n);
+		return -1;
+	}
+	if (S.boot_target) {
+		int i = tl_find_title(l, S.boot_target);
+		if (i < 0)
+			add_message("boot_target=%s: no target has this title", S.boot_target);
+		return i;
+	}
+	return -1;
+}
+
+static void no_targets(void)
+{
+	term_puts(&T, "\033[H\033[2J");
+	char *hdr = menu_header();
+	term_printf(&T, "%s\r\n\r\nNo boot targets were found.\r\n\r\n", hdr);
+	free(hdr);
+	for (size_t i = 0; i < messages.n; i++)
+		term_printf(&T, "%s\r\n", messages.v[i]);
+	term_puts(&T, "\r\nKeys: Enter looks for the boot disk again\r\n");
+	while (term_key(&T, -1, -1) != KEY_ENTER)
+		;
+	sl_free(&messages);
+	config_free(&CFG);
+	find_boot_disk();
+	read_config();
+}
 
 _Noreturn void init_main(int argc, char **argv)
 {
-	for (;;)
-		pause();
+	setup_mounts();
+	setup_console();
+	char *cl = read_line_file("/proc/cmdline");
+	settings_parse(&S, cl ? cl : "");
+	free(cl);
+	setup_debug_log();
+	setup_signals();
+	kernel_log_to_tty2();
+	term_open(&T, 0, 1);
+	disk_setup("/sys", "/dev", MNT_DIR);
+	devices_start();
+	find_boot_disk();
+	read_config();
+	load_disk_modules();
+	int now = chosen_on_cmdline();
+	if (now >= 0)
+		try_boot((size_t)now);
+	struct menu m = {&T, &CFG.targets, &messages, (int)tl_default(&CFG.targets), 0, true};
+	for (;;) {
+		if (CFG.targets.n == 0) {
+			no_targets();
+			m.selected = (int)tl_default(&CFG.targets);
+			continue;
+		}
+		try_boot((size_t)menu_run(&m));
+		m.countdown = false;
+	}
 }

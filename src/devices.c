@@ -1,0 +1,74 @@
+#include "devices.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "disk.h"
+#include "log.h"
+#include "uevent.h"
+#include "util.h"
+
+static struct kmod *km;
+static int ev_fd = -1;
+
+/* Loading the module ourselves is faster than the kernel starting /sbin/modprobe. */
+static void load_fs(const char *fstype)
+{
+	if (kmod_is_loaded(km, fstype))
+		return;
+	char *alias = xasprintf("fs-%s", fstype);
+	if (kmod_load(km, alias) == -ENOENT)
+		kmod_load(km, fstype);
+	free(alias);
+}
+
+void devices_start(void)
+{
+	disk_set_fs_loader(load_fs);
+	ev_fd = uevent_open();
+	if (ev_fd < 0)
+		log_warn("cannot listen for device events: %s; devices that appear later "
+			 "will not be seen", strerror(-ev_fd));
+	km = kmod_open_running();
+	int n = kmod_coldplug(km, "/sys/devices");
+	log_info("looked at %d devices for modules", n);
+}
+
+int devices_fd(void)
+{
+	return ev_fd;
+}
+
+int devices_handle_events(void)
+{
+	struct uevent *ev = xmalloc(sizeof(*ev));
+	bool block = false;
+	int r;
+	while ((r = uevent_receive(ev_fd, ev)) != 0) {
+		if (r == -ENOBUFS) {
+			/* Events were lost: look at every device again. */
+			kmod_coldplug(km, "/sys/devices");
+			block = true;
+			continue;
+		}
+		if (r < 0)
+			break;
+		uevent_load_modules(km, ev);
+		block |= ev->subsystem && !strcmp(ev->subsystem, "block");
+	}
+	free(ev);
+	return block ? disk_rescan() : 0;
+}
+
+void devices_set_options(kmod_options_fn fn, void *ctx)
+{
+	kmod_set_options(km, fn, ctx);
+}
+
+void devices_load_folder(const char *dir)
+{
+	int n = kmod_load_folder(km, dir);
+	if (n > 0)
+		log_info("loaded %d modules from %s", n, dir);
+}
