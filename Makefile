@@ -69,7 +69,7 @@ cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
 
-demo: all kernel initramfs
+demo: all kernel initramfs $(B)/probe
 	@tools/deps e2e
 	@tools/demo
 
