@@ -485,7 +485,7 @@ static const char *why_failed(int e)
 	case ENOMEM:
 		return "there is not enough memory";
 	case ENODEV:
-		return "its driver found nothing it supports";
+		return "the device or processor feature it is for is not there";
 	case EBUSY:
 		return "the kernel was busy with a symbol it needs; it may load on a later try";
 	default:
@@ -759,6 +759,35 @@ static void list_module_files(DIR *d, const char *dir, struct strlist *files)
 	qsort(files->v, files->n, sizeof(*files->v), cmp_str);
 }
 
+static void warn_file_failed(const char *path, int e)
+{
+	char *name = name_of_path(path);
+	warn_failed(name, path, e);
+	free(name);
+}
+
+/* One try at every pending file; those missing a symbol stay pending.
+ * Returns how many loaded. */
+static int folder_pass(struct kmod *km, struct strlist *pending)
+{
+	int loaded = 0;
+	size_t keep = 0;
+	for (size_t k = 0; k < pending->n; k++) {
+		int r = load_file(km, pending->v[k], true);
+		if (r == -ENOENT) {
+			pending->v[keep++] = pending->v[k];
+			continue;
+		}
+		if (r == 0)
+			loaded++;
+		else
+			warn_file_failed(pending->v[k], -r);
+		free(pending->v[k]);
+	}
+	pending->n = keep;
+	return loaded;
+}
+
 int kmod_load_folder(struct kmod *km, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -771,33 +800,11 @@ int kmod_load_folder(struct kmod *km, const char *dir)
 	struct strlist pending = {0};
 	list_module_files(d, dir, &pending);
 	closedir(d);
-	int loaded = 0;
-	bool progress = true;
-	while (progress && pending.n) {
-		progress = false;
-		size_t keep = 0;
-		for (size_t k = 0; k < pending.n; k++) {
-			int r = load_file(km, pending.v[k], true);
-			if (r == 0) {
-				loaded++;
-				progress = true;
-			} else if (r == -ENOENT) {
-				pending.v[keep++] = pending.v[k]; /* may need one loaded later */
-				continue;
-			} else {
-				char *name = name_of_path(pending.v[k]);
-				warn_failed(name, pending.v[k], -r);
-				free(name);
-			}
-			free(pending.v[k]);
-		}
-		pending.n = keep;
-	}
-	for (size_t k = 0; k < pending.n; k++) {
-		char *name = name_of_path(pending.v[k]);
-		warn_failed(name, pending.v[k], ENOENT);
-		free(name);
-	}
+	int loaded = 0, now;
+	while (pending.n && (now = folder_pass(km, &pending)) > 0)
+		loaded += now;
+	for (size_t k = 0; k < pending.n; k++)
+		warn_file_failed(pending.v[k], ENOENT);
 	sl_free(&pending);
 	return loaded;
 }
@@ -883,16 +890,30 @@ int kmod_modprobe(struct kmod *km, int argc, char **argv)
 	return status;
 }
 
+/* The kernel started us with no console: its log is the place to tell,
+ * at levels its console filter understands. */
+static void log_to_kmsg(void)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	static const int kmsg_level[] = {[LOG_DEBUG] = 7, [LOG_INFO] = 6, [LOG_WARN] = 4, [LOG_ERROR] = 3};
+	for (size_t i = 0; i < log_count(); i++) {
+		enum log_level lvl;
+		const char *msg = log_line(i, &lvl);
+		char *line = xasprintf("<%d>modprobe: %s\n", kmsg_level[lvl], msg);
+		ssize_t r = write(fd, line, strlen(line));
+		(void)r;
+		free(line);
+	}
+	close(fd);
+}
+
 int kmod_modprobe_main(int argc, char **argv)
 {
-	/* Started by the kernel with no console: its log is the place to tell. */
-	int kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (kmsg >= 0)
-		log_set_fd(kmsg);
 	struct kmod *km = kmod_open_running();
 	int status = kmod_modprobe(km, argc, argv);
 	kmod_close(km);
-	if (kmsg >= 0)
-		close(kmsg);
+	log_to_kmsg();
 	return status;
 }

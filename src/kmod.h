@@ -5,7 +5,20 @@
  *
  * Nothing here stops start-up: a module that fails is reported with
  * log_warn and loading goes on. Every module is loaded at most once per
- * struct kmod; module names compare with '-' and '_' equal. */
+ * struct kmod; module names compare with '-' and '_' equal.
+ *
+ * At start, as PID 1:
+ *	struct kmod *km = kmod_open_running();
+ *	kmod_set_options(km, options_from_config, cfg);  (may come later, too)
+ *	int ufd = uevent_open();                         (uevent.h)
+ *	kmod_coldplug(km, "/sys/devices");
+ *	then in the poll loop, on ufd readable:
+ *	    while (uevent_receive(ufd, &ev) == 1) uevent_load_modules(km, &ev);
+ *	    (-ENOBUFS: events were lost; kmod_coldplug again)
+ *	after mounting the boot disk: kmod_load_folder(km, "/boot-mount/modules");
+ * As /sbin/modprobe (argv[0] ends in "modprobe"): return kmod_modprobe_main(argc, argv).
+ * The options callback is asked when a module is loaded, so options read
+ * from the configuration apply to every module loaded after that. */
 #ifndef KL_KMOD_H
 #define KL_KMOD_H
 #include <stdbool.h>
@@ -69,7 +82,8 @@ bool kmod_name_eq(const char *a, const char *b);
 
 /* /sbin/modprobe, as the kernel runs it: `modprobe -q -- NAME_OR_ALIAS`.
  * Loads each name from /lib/modules/$(uname -r). Exit status 0 when every
- * name is loaded (or built in, or was already), 1 otherwise. */
+ * name is loaded (or built in, or was already), 1 otherwise. What it logs
+ * goes to the kernel log (/dev/kmsg) with matching levels. */
 int kmod_modprobe_main(int argc, char **argv);
 /* The same with the modules of km (for tests). */
 int kmod_modprobe(struct kmod *km, int argc, char **argv);
