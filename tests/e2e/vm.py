@@ -1,0 +1,189 @@
+"""Runs QEMU (software emulation) for the virtual-machine tests.
+
+Serial port 0 (ttyS0, the console: kexec-loader's menu and the probe's report) is QEMU's
+standard input and output, driven with pexpect; serial port 1 (ttyS1) goes to a file, where
+kexec-loader writes its debug log when started with debug_tty=/dev/ttyS1.
+"""
+
+import dataclasses
+import os
+import pathlib
+import re
+import shlex
+
+import pexpect
+
+# Generous: everything is emulated, and another VM or a build may share the machine.
+BOOT_TIMEOUT = 120  # kernel start until kexec-loader's menu, or kexec until the probe's end
+STEP_TIMEOUT = 60   # one step inside a running system (a key press, a failed boot)
+
+KEYS = {"down": "\x1b[B", "up": "\x1b[A", "enter": "\r"}
+
+ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78cDEHM])")
+
+
+def plain(text):
+    """Console text without terminal control sequences and carriage returns."""
+    return ANSI.sub("", text).replace("\r", "")
+
+
+@dataclasses.dataclass
+class Disk:
+    """A raw image and how it is attached: virtio, sata, sata-cd, nvme or usb."""
+    path: pathlib.Path
+    bus: str = "virtio"
+
+
+@dataclasses.dataclass
+class Probe:
+    """What the probe target reported."""
+    cmdline: str
+    files: dict  # path -> size
+
+
+class VM:
+    def __init__(self, workdir, kernel, initrd, append, disks=(), memory=1024):
+        self.workdir = pathlib.Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.kernel, self.initrd, self.append = kernel, initrd, append
+        self.disks = [d if isinstance(d, Disk) else Disk(pathlib.Path(d)) for d in disks]
+        self.memory = memory
+        self.debug_path = self.workdir / "ttyS1.log"
+        self.console_path = self.workdir / "ttyS0.log"
+        self.child = None
+        self._console_log = None
+
+    # -- the command line -----------------------------------------------------------------
+
+    def _disk_args(self):
+        args, usb, ahci_ports = [], False, 0
+        for i, d in enumerate(self.disks):
+            drive = f"file={d.path},format=raw,if=none,id=d{i},snapshot=off"
+            if d.bus == "virtio":
+                args += ["-drive", drive, "-device", f"virtio-blk-pci,drive=d{i}"]
+            elif d.bus in ("sata", "sata-cd"):
+                if not ahci_ports:
+                    args += ["-device", "ahci,id=ahci"]
+                kind = "ide-cd" if d.bus == "sata-cd" else "ide-hd"
+                media = ",media=cdrom" if d.bus == "sata-cd" else ""
+                args += ["-drive", drive + media,
+                         "-device", f"{kind},drive=d{i},bus=ahci.{ahci_ports}"]
+                ahci_ports += 1
+            elif d.bus == "nvme":
+                args += ["-drive", drive, "-device", f"nvme,drive=d{i},serial=kl{i}"]
+            elif d.bus == "usb":
+                if not usb:
+                    args += ["-device", "qemu-xhci,id=xhci"]
+                    usb = True
+                args += ["-drive", drive, "-device", f"usb-storage,bus=xhci.0,drive=d{i}"]
+            else:
+                raise ValueError(f"unknown bus {d.bus!r}")
+        return args
+
+    def argv(self):
+        return ["qemu-system-x86_64", "-accel", "tcg", "-m", str(self.memory),
+                "-display", "none", "-no-reboot", "-nodefaults", "-monitor", "none",
+                "-kernel", str(self.kernel), "-initrd", str(self.initrd),
+                "-append", self.append,
+                "-chardev", "stdio,id=s0,signal=off", "-serial", "chardev:s0",
+                "-serial", f"file:{self.debug_path}",
+                *self._disk_args()]
+
+    # -- running ------------------------------------------------------------------------
+
+    def start(self):
+        argv = self.argv()
+        (self.workdir / "qemu.cmd").write_text(shlex.join(argv) + "\n")
+        self._console_log = open(self.console_path, "w", encoding="utf-8")
+        self.child = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace",
+                                   timeout=BOOT_TIMEOUT, dimensions=(24, 80),
+                                   logfile=None)
+        self.child.logfile_read = self._console_log
+        return self
+
+    def close(self):
+        if self.child is not None and self.child.isalive():
+            self.child.terminate(force=True)
+        if self._console_log:
+            self._console_log.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- the console --------------------------------------------------------------------
+
+    def console(self):
+        """Everything ttyS0 printed so far, without control sequences."""
+        if self._console_log:
+            self._console_log.flush()
+        return plain(self.console_path.read_text(encoding="utf-8", errors="replace"))
+
+    def debug_log(self):
+        """kexec-loader's debug log (ttyS1) so far."""
+        if not self.debug_path.exists():
+            return ""
+        return plain(self.debug_path.read_text(encoding="utf-8", errors="replace"))
+
+    def tail(self, chars=3000):
+        return (f"\n--- console (ttyS0), last {chars} characters ---\n{self.console()[-chars:]}"
+                f"\n--- debug log (ttyS1), last {chars} characters ---\n{self.debug_log()[-chars:]}"
+                f"\n--- files in {self.workdir} ---")
+
+    def expect(self, pattern, timeout=STEP_TIMEOUT):
+        """Waits for a regular expression on the console; returns the match."""
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except pexpect.TIMEOUT:
+            raise AssertionError(f"no {pattern!r} on the console within {timeout} s"
+                                 + self.tail()) from None
+        except pexpect.EOF:
+            raise AssertionError(f"the machine stopped before {pattern!r} appeared"
+                                 + self.tail()) from None
+        return self.child.match
+
+    def send(self, *keys):
+        """Types keys: names from KEYS ("down", "up", "enter") or literal text."""
+        self.child.send("".join(KEYS.get(k, k) for k in keys))
+
+    def wait_menu(self, timeout=BOOT_TIMEOUT):
+        """Waits until a full menu is drawn (its last line starts with 'Keys:')."""
+        self.expect(r"Keys:", timeout)
+
+    def wait_probe(self, timeout=BOOT_TIMEOUT):
+        """Waits for the probe's report and for the machine to power off."""
+        self.expect(r"PROBE end", timeout)
+        try:
+            self.child.expect(pexpect.EOF, timeout=STEP_TIMEOUT)
+        except pexpect.TIMEOUT:
+            raise AssertionError("the probe did not power the machine off" + self.tail()) from None
+        return parse_probe(self.console())
+
+    def wait_exit(self, timeout=BOOT_TIMEOUT):
+        try:
+            self.child.expect(pexpect.EOF, timeout=timeout)
+        except pexpect.TIMEOUT:
+            raise AssertionError("the machine did not stop" + self.tail()) from None
+
+
+def parse_probe(text):
+    """The last probe report in console text (kernel messages may be interleaved)."""
+    start = text.rfind("PROBE cmdline: ")
+    assert start >= 0, "no probe report on the console"
+    cmdline, files = None, {}
+    for line in text[start:].split("\n"):
+        if line.startswith("PROBE cmdline: "):
+            cmdline = line[len("PROBE cmdline: "):]
+        elif line.startswith("PROBE file: "):
+            path, _, size = line[len("PROBE file: "):].rpartition(" ")
+            files[path] = int(size)
+        elif line.startswith("PROBE end"):
+            return Probe(cmdline, files)
+    raise AssertionError("the probe report has no end")
+
+
+def qemu_available():
+    return any(os.access(os.path.join(p, "qemu-system-x86_64"), os.X_OK)
+               for p in os.environ.get("PATH", "").split(os.pathsep))
