@@ -312,7 +312,7 @@ _Noreturn void init_main(int argc, char **argv)
 	setup_debug_log();
 	setup_signals();
 	kernel_log_to_tty2();
-	term_open(&T, 0, 1);
+	term_open_consoles(&T, "/sys");
 	disk_setup("/sys", "/dev", MNT_DIR);
 	devices_start();
 	find_boot_disk();

@@ -1,8 +1,10 @@
 #include "term.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -12,46 +14,97 @@
 
 void (*term_on_signal)(void);
 
+static void console_raw(struct console *c)
+{
+	struct termios tio;
+	if (tcgetattr(c->in, &tio) != 0)
+		return;
+	tio.c_iflag &= ~(tcflag_t)(ICRNL | IXON | INLCR | IGNCR);
+	tio.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN);
+	tio.c_lflag |= ISIG;
+	tio.c_oflag |= OPOST | ONLCR;
+	tio.c_cc[VMIN] = 1;
+	tio.c_cc[VTIME] = 0;
+	c->raw = tcsetattr(c->in, TCSANOW, &tio) == 0;
+}
+
+static void add_console(struct term *t, int in, int out)
+{
+	if (t->n == TERM_MAX)
+		return;
+	struct console *c = &t->c[t->n++];
+	memset(c, 0, sizeof(*c));
+	c->in = in;
+	c->out = out;
+	struct winsize ws;
+	/* Serial lines report 0x0: they keep the 80x24 of a serial terminal. */
+	if (ioctl(out, TIOCGWINSZ, &ws) == 0 && ws.ws_row >= 10 && ws.ws_col >= 40) {
+		if (ws.ws_row < t->rows)
+			t->rows = ws.ws_row;
+		if (ws.ws_col < t->cols || t->n == 1)
+			t->cols = ws.ws_col;
+	}
+	console_raw(c);
+}
+
 void term_open(struct term *t, int in, int out)
 {
 	memset(t, 0, sizeof(*t));
-	t->in = in;
-	t->out = out;
 	t->rows = 24;
 	t->cols = 80;
-	struct winsize ws;
-	/* Serial lines report 0x0: keep the 80x24 a serial terminal has. */
-	if (ioctl(out, TIOCGWINSZ, &ws) == 0 && ws.ws_row >= 10 && ws.ws_col >= 40) {
-		t->rows = ws.ws_row;
-		t->cols = ws.ws_col;
+	add_console(t, in, out);
+}
+
+/* "tty0" is whichever virtual terminal is in front. */
+static char *console_name(const char *sysfs, const char *name)
+{
+	if (strcmp(name, "tty0") != 0)
+		return xstrdup(name);
+	char *p = xasprintf("%s/class/tty/tty0/active", sysfs);
+	char *active = read_line_file(p);
+	free(p);
+	return active ? active : xstrdup("tty1");
+}
+
+void term_open_consoles(struct term *t, const char *sysfs)
+{
+	memset(t, 0, sizeof(*t));
+	t->rows = 24;
+	t->cols = 80;
+	char *p = xasprintf("%s/class/tty/console/active", sysfs);
+	char *list = read_line_file(p), *save = NULL;
+	free(p);
+	for (char *w = list ? strtok_r(list, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save)) {
+		char *name = console_name(sysfs, w), *dev = xasprintf("/dev/%s", name);
+		int fd = open(dev, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0)
+			add_console(t, fd, fd);
+		free(name);
+		free(dev);
 	}
-	struct termios tio;
-	if (tcgetattr(in, &tio) == 0) {
-		tio.c_iflag &= ~(tcflag_t)(ICRNL | IXON | INLCR | IGNCR);
-		tio.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN);
-		tio.c_lflag |= ISIG;
-		tio.c_oflag |= OPOST | ONLCR;
-		tio.c_cc[VMIN] = 1;
-		tio.c_cc[VTIME] = 0;
-		t->raw = tcsetattr(in, TCSANOW, &tio) == 0;
-	}
+	free(list);
+	if (t->n == 0)
+		add_console(t, 0, 1);
 }
 
 void term_close(struct term *t)
 {
-	struct termios tio;
-	if (t->raw && tcgetattr(t->in, &tio) == 0) {
-		tio.c_iflag |= ICRNL;
-		tio.c_lflag |= ICANON | ECHO;
-		tcsetattr(t->in, TCSANOW, &tio);
+	for (size_t i = 0; i < t->n; i++) {
+		struct console *c = &t->c[i];
+		struct termios tio;
+		if (c->raw && tcgetattr(c->in, &tio) == 0) {
+			tio.c_iflag |= ICRNL;
+			tio.c_lflag |= ICANON | ECHO;
+			tcsetattr(c->in, TCSANOW, &tio);
+		}
+		c->raw = false;
 	}
-	t->raw = false;
 }
 
-void term_write(struct term *t, const char *s, size_t n)
+static void write_all(int fd, const char *s, size_t n)
 {
 	while (n) {
-		ssize_t r = write(t->out, s, n);
+		ssize_t r = write(fd, s, n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -59,6 +112,12 @@ void term_write(struct term *t, const char *s, size_t n)
 		s += r;
 		n -= (size_t)r;
 	}
+}
+
+void term_write(struct term *t, const char *s, size_t n)
+{
+	for (size_t i = 0; i < t->n; i++)
+		write_all(t->c[i].out, s, n);
 }
 
 void term_puts(struct term *t, const char *s)
@@ -119,53 +178,83 @@ int key_decode(const unsigned char *p, size_t n, size_t *used)
 	return KEY_NONE;
 }
 
-static int take_pending(struct term *t, bool final)
+static int take_pending(struct console *c, bool final)
 {
 	size_t used;
-	int k = key_decode(t->pend, t->npend, &used);
+	int k = key_decode(c->pend, c->npend, &used);
 	if (used == 0 && final) {
 		/* A lone Escape: nothing followed it in time. */
-		k = t->pend[0];
+		k = c->pend[0];
 		used = 1;
 	}
-	memmove(t->pend, t->pend + used, t->npend - used);
-	t->npend -= used;
+	memmove(c->pend, c->pend + used, c->npend - used);
+	c->npend -= used;
 	return used ? k : KEY_NONE;
+}
+
+/* A key already complete in some console's buffer, or KEY_NONE. */
+static int pending_key(struct term *t, bool final)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (!t->c[i].npend)
+			continue;
+		int k = take_pending(&t->c[i], final);
+		if (k != KEY_NONE)
+			return k;
+	}
+	return KEY_NONE;
+}
+
+static bool any_pending(const struct term *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->c[i].npend)
+			return true;
+	return false;
 }
 
 int term_key(struct term *t, int timeout_ms, int extra_fd)
 {
+	struct pollfd pf[TERM_MAX + 1];
 	for (;;) {
-		if (t->npend) {
-			int k = take_pending(t, false);
-			if (k != KEY_NONE)
-				return k;
-		}
-		struct pollfd pf[2] = {{t->in, POLLIN, 0}, {extra_fd, POLLIN, 0}};
+		int k = pending_key(t, false);
+		if (k != KEY_NONE)
+			return k;
+		for (size_t i = 0; i < t->n; i++)
+			pf[i] = (struct pollfd){t->c[i].in, POLLIN, 0};
+		pf[t->n] = (struct pollfd){extra_fd, POLLIN, 0};
 		/* The rest of an escape sequence arrives within a few milliseconds. */
-		int wait = t->npend ? 50 : timeout_ms;
-		int r = poll(pf, extra_fd >= 0 ? 2 : 1, wait);
+		int wait = any_pending(t) ? 50 : timeout_ms;
+		int r = poll(pf, t->n + (extra_fd >= 0), wait);
 		if (r < 0 && errno == EINTR) {
 			if (term_on_signal)
 				term_on_signal();
 			continue;
 		}
-		if (r == 0 && t->npend) {
-			int k = take_pending(t, true);
+		if (r == 0 && any_pending(t)) {
+			k = pending_key(t, true);
 			if (k != KEY_NONE)
 				return k;
 			continue;
 		}
 		if (r <= 0)
 			return KEY_TIMEOUT;
-		if (pf[0].revents & POLLIN) {
-			ssize_t n = read(t->in, t->pend + t->npend, sizeof(t->pend) - t->npend);
+		bool got = false;
+		for (size_t i = 0; i < t->n; i++) {
+			struct console *c = &t->c[i];
+			if (!(pf[i].revents & POLLIN))
+				continue;
+			ssize_t n = read(c->in, c->pend + c->npend, sizeof(c->pend) - c->npend);
 			if (n > 0)
-				t->npend += (size_t)n;
-			continue;
+				c->npend += (size_t)n, got = true;
 		}
-		if (pf[0].revents & (POLLHUP | POLLERR))
-			return KEY_TIMEOUT;
-		return KEY_EVENT;
+		if (got)
+			continue;
+		if (extra_fd >= 0 && pf[t->n].revents)
+			return KEY_EVENT;
+		/* A console hung up: do not spin on it. */
+		if (timeout_ms < 0)
+			poll(NULL, 0, 100);
+		return KEY_TIMEOUT;
 	}
 }

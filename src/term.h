@@ -24,15 +24,25 @@ enum key {
 	KEY_F10,
 };
 
+#define TERM_MAX 6
+
+/* Every console shows the same screen; a key from any of them counts. */
 struct term {
-	int in, out;
-	int rows, cols;
-	bool raw;
-	unsigned char pend[16]; /* bytes of an escape sequence being read */
-	size_t npend;
+	size_t n;
+	struct console {
+		int in, out;
+		bool raw;
+		unsigned char pend[16]; /* bytes of an escape sequence being read */
+		size_t npend;
+	} c[TERM_MAX];
+	int rows, cols; /* the smallest of the consoles' sizes */
 };
 
+/* One console on these file descriptors. */
 void term_open(struct term *t, int in, int out);
+/* Every console the kernel writes to (/sys/class/tty/console/active, tty0
+ * being the active virtual terminal); falls back to fds 0 and 1. */
+void term_open_consoles(struct term *t, const char *sysfs);
 void term_close(struct term *t);
 void term_write(struct term *t, const char *s, size_t n);
 void term_puts(struct term *t, const char *s);
