@@ -41,6 +41,7 @@ struct module {
 	struct strlist pre, post; /* softdep names or aliases */
 	enum mod_state state;
 	int err;            /* errno of a failure */
+	bool had_options;   /* loaded when the options were known */
 	signed char exists; /* whether the file is there; -1 before looking */
 };
 
@@ -443,10 +444,23 @@ void kmod_close(struct kmod *km)
 	free(km);
 }
 
+static void apply_params(struct kmod *km, const char *module, const char *params, bool write);
+
+/* Modules loaded (or built in) before the options were known get them
+ * through sysfs where the kernel allows. */
 void kmod_set_options(struct kmod *km, kmod_options_fn options, void *ctx)
 {
 	km->options = options;
 	km->options_ctx = ctx;
+	for (size_t i = 0; options && i < km->n_mods; i++) {
+		struct module *m = &km->mods[i];
+		if ((m->state != MOD_LOADED && m->state != MOD_BUILTIN) || m->had_options)
+			continue;
+		m->had_options = true;
+		const char *params = options(m->name, ctx);
+		if (params && *params)
+			apply_params(km, m->name, params, true);
+	}
 }
 
 void kmod_set_sysfs(struct kmod *km, const char *sysfs)
@@ -498,37 +512,76 @@ static void warn_failed(const char *name, const char *path, int e)
 	log_warn("Kernel module %s (%s) could not be loaded: %s.", name, path, why_failed(e));
 }
 
-/* The names in a parameter string as the kernel splits it: spaces separate
- * parameters except inside double quotes; a name ends at '='. */
-static void log_params(struct kmod *km, const char *name, const char *params)
+/* Splits the next parameter off a parameter string as the kernel does:
+ * spaces separate parameters except inside double quotes, which are not
+ * part of the value; a name ends at '='. Returns the rest, or NULL at the end. */
+static const char *next_param(const char *p, struct strbuf *name, struct strbuf *value)
+{
+	p += strspn(p, " \t\n");
+	if (!*p)
+		return NULL;
+	bool quoted = false, in_name = true;
+	for (; *p && (quoted || !strchr(" \t\n", *p)); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (in_name && *p == '=')
+			in_name = false;
+		else if (in_name)
+			sb_putc(name, *p == '-' ? '_' : *p);
+		else
+			sb_putc(value, *p);
+	}
+	if (in_name)
+		sb_puts(value, "Y"); /* a bare name sets a boolean */
+	return p;
+}
+
+static char *param_file(struct kmod *km, const char *module, const char *param)
+{
+	return xasprintf("%s/module/%s/parameters/%s", km->sysfs, module, param);
+}
+
+static void report_param(struct kmod *km, const char *module, const char *param)
+{
+	char *file = param_file(km, module, param);
+	char *value = read_line_file(file);
+	if (value)
+		log_info("module %s parameter %s = %s", module, param, value);
+	else
+		log_info("module %s parameter %s: the kernel does not show its value (no %s)", module,
+			 param, file);
+	free(value);
+	free(file);
+}
+
+/* For a module that was loaded before its options were known. */
+static void write_param(struct kmod *km, const char *module, const char *param, const char *value)
+{
+	char *file = param_file(km, module, param);
+	int fd = open(file, O_WRONLY | O_CLOEXEC | O_TRUNC);
+	ssize_t n = fd < 0 ? -1 : write(fd, value, strlen(value));
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		log_warn("Option %s=%s of module %s was not applied: the module was loaded before "
+			 "kexec-loader.conf was read and the kernel does not let it change now (%s: %s).",
+			 param, value, module, file, strerror(e));
+	free(file);
+}
+
+/* Logs what the kernel made of each parameter; with write, sets it first. */
+static void apply_params(struct kmod *km, const char *module, const char *params, bool write)
 {
 	const char *p = params;
-	while (*p) {
-		p += strspn(p, " \t\n");
-		if (!*p)
-			break;
-		struct strbuf pname = {0};
-		bool quoted = false, in_name = true;
-		for (; *p && (quoted || !strchr(" \t\n", *p)); p++) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (*p == '=')
-				in_name = false;
-			else if (in_name)
-				sb_putc(&pname, *p == '-' ? '_' : *p);
-		}
-		if (pname.len) {
-			char *file = xasprintf("%s/module/%s/parameters/%s", km->sysfs, name, pname.s);
-			char *value = read_line_file(file);
-			if (value)
-				log_info("module %s parameter %s = %s", name, pname.s, value);
-			else
-				log_info("module %s parameter %s: the kernel does not show its value (no %s)",
-					 name, pname.s, file);
-			free(value);
-			free(file);
-		}
-		sb_free(&pname);
+	struct strbuf name = {0}, value = {0};
+	while ((p = next_param(p, &name, &value))) {
+		if (name.len && write)
+			write_param(km, module, name.s, value.s);
+		if (name.len)
+			report_param(km, module, name.s);
+		sb_free(&name);
+		sb_free(&value);
 	}
 }
 
@@ -541,6 +594,8 @@ static int insert_fd(struct kmod *km, const char *name, const char *path, int fd
 		int e = errno;
 		if (e == EEXIST) {
 			log_debug("module %s was loaded already", name);
+			if (params && *params)
+				apply_params(km, name, params, true);
 			return 0;
 		}
 		if (!quiet)
@@ -549,7 +604,7 @@ static int insert_fd(struct kmod *km, const char *name, const char *path, int fd
 	}
 	log_info("loaded module %s", name);
 	if (params && *params)
-		log_params(km, name, params);
+		apply_params(km, name, params, false);
 	return 0;
 }
 
@@ -637,6 +692,7 @@ static int load_index(struct kmod *km, size_t i)
 		r = insert_index(km, i);
 	km->mods[i].state = r == 0 ? MOD_LOADED : MOD_FAILED;
 	km->mods[i].err = -r;
+	km->mods[i].had_options = km->options != NULL;
 	if (r == 0)
 		load_softdeps(km, i, false);
 	return r;
@@ -731,6 +787,7 @@ static int load_file(struct kmod *km, const char *path, bool quiet)
 		if (!known)
 			i = add_module(km, xstrdup(name));
 		km->mods[i].state = MOD_LOADED;
+		km->mods[i].had_options = km->options != NULL;
 	}
 out:
 	free(name);

@@ -17,8 +17,8 @@
  *	    (-ENOBUFS: events were lost; kmod_coldplug again)
  *	after mounting the boot disk: kmod_load_folder(km, "/boot-mount/modules");
  * As /sbin/modprobe (argv[0] ends in "modprobe"): return kmod_modprobe_main(argc, argv).
- * The options callback is asked when a module is loaded, so options read
- * from the configuration apply to every module loaded after that. */
+ * Options set after coldplug still reach the modules it loaded (through
+ * sysfs, where the kernel lets a parameter change). */
 #ifndef KL_KMOD_H
 #define KL_KMOD_H
 #include <stdbool.h>
@@ -38,6 +38,10 @@ struct kmod *kmod_open(const char *dir);
 struct kmod *kmod_open_running(void);
 void kmod_close(struct kmod *km);
 
+/* Options are passed when a module is loaded. A module loaded (or built
+ * in, or loaded by someone else) before its options were known gets them
+ * written to its sysfs parameters where the kernel allows, else a warning.
+ * Either way each parameter is then logged as the kernel reports it. */
 void kmod_set_options(struct kmod *km, kmod_options_fn options, void *ctx);
 /* Where sysfs is ("/sys" unless tests say otherwise): after a module with
  * options loads, each parameter is logged with the value the kernel

@@ -293,6 +293,14 @@ static const char *options(const char *module, void *ctx)
 	return kmod_name_eq(module, "usb-storage") ? ctx : NULL;
 }
 
+static const char *late_options(const char *module, void *ctx)
+{
+	for (const char *const(*pair)[2] = ctx; (*pair)[0]; pair++)
+		if (kmod_name_eq(module, (*pair)[0]))
+			return (*pair)[1];
+	return NULL;
+}
+
 static void options_are_passed_and_reported(void **state)
 {
 	modules("kernel/usb-storage.ko: kernel/usbcore.ko\nkernel/usbcore.ko:\n", NULL, NULL, NULL);
@@ -309,6 +317,41 @@ static void options_are_passed_and_reported(void **state)
 	assert_true(logged("module usb_storage parameter quirks = 0781:5406:u"));
 	assert_true(logged("module usb_storage parameter hidden: the kernel does not show its value"));
 	assert_false(logged("usbcore parameter"));
+}
+
+static void options_known_late_go_through_sysfs(void **state)
+{
+	modules("kernel/usb-storage.ko:\nkernel/loop.ko:\nkernel/other.ko:\n", NULL, NULL,
+		"kernel/fs/fat.ko\n");
+	put("sys/module/usb_storage/parameters/delay_use", "5\n");
+	put("sys/module/fat/parameters/codepage", "437\n");
+	put("sys/module/loop/parameters/max_part", "0\n");
+	kmod_set_sysfs(km, at("sys"));
+	assert_int_equal(kmod_load(km, "usb-storage"), 0);
+	assert_int_equal(kmod_load(km, "other"), 0);
+	static const char *const late[][2] = {
+		{"usb_storage", "delay_use=0 quirks=1:2:u"},
+		{"fat", "codepage=850"},        /* built in */
+		{"loop", "max_part=\"8\""},     /* loaded by someone else meanwhile */
+		{NULL, NULL},
+	};
+	kmod_set_options(km, late_options, (void *)late);
+	/* the parameter the kernel lets change is written, the other is missing */
+	char *v = read_line_file(at("sys/module/usb_storage/parameters/delay_use"));
+	assert_str(v, "0");
+	free(v);
+	assert_true(logged("module usb_storage parameter delay_use = 0"));
+	assert_true(logged("Option quirks=1:2:u of module usb_storage was not applied"));
+	assert_true(logged("module fat parameter codepage = 850"));
+	assert_false(logged("module other parameter"));
+	failures[0].file = "loop.ko";
+	failures[0].err = EEXIST;
+	assert_int_equal(kmod_load(km, "loop"), 0);
+	assert_true(logged("module loop parameter max_part = 8"));
+	/* only once */
+	size_t lines = log_count();
+	kmod_set_options(km, late_options, (void *)late);
+	assert_int_equal(log_count(), lines);
 }
 
 /* ---- files and folders ---- */
@@ -435,6 +478,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failures_are_logged_and_loading_goes_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(already_loaded_is_success, setup, teardown),
 		cmocka_unit_test_setup_teardown(options_are_passed_and_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(options_known_late_go_through_sysfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(folder_retries_modules_missing_symbols, setup, teardown),
 		cmocka_unit_test_setup_teardown(coldplug_reads_every_modalias, setup, teardown),
 		cmocka_unit_test_setup_teardown(modprobe_by_name_or_alias, setup, teardown),
