@@ -32,6 +32,39 @@ struct kexec_plan {
 	const char *kind;         /* "Multiboot", "Multiboot 2", "Linux 32-bit boot protocol" */
 };
 
+/* A file the caller has read into memory. Plans borrow data (keep it until
+ * the plan is freed) and copy only what they must change. */
+struct boot_blob {
+	const char *name;           /* the path as the user wrote it, for messages and command lines */
+	const unsigned char *data;
+	size_t len;
+	const char *cmdline;        /* arguments, may be NULL */
+	bool nounzip;               /* a module passed as it is, even when compressed */
+};
+
+/* What the running machine offers the next kernel. */
+struct fb_desc {
+	uint64_t addr;
+	uint32_t pitch, width, height;
+	uint8_t bpp, type;          /* Multiboot types: 0 indexed, 1 RGB, 2 EGA text */
+	uint8_t rgb[6];             /* red position, size, green position, size, blue … */
+};
+
+enum boot_env_flags {
+	BOOT_RESET_VGA = 1 << 0,    /* reset VGA to 80x25 text mode before the jump */
+	BOOT_VGA_TEXT = 1 << 1,     /* the console is VGA text mode (report it to kernels asking) */
+};
+
+struct boot_env {
+	const struct memmap *mm;
+	const unsigned char *rsdp;  /* a copy of the ACPI RSDP (20 or 36 bytes), or NULL */
+	size_t rsdp_len;
+	uint64_t rsdp_addr;         /* its physical address, 0 when unknown */
+	const struct fb_desc *fb;   /* the running framebuffer, or NULL */
+	unsigned flags;             /* enum boot_env_flags */
+	size_t unzip_max;           /* bound for unpacking one file; 0: UNZIP_MAX_DEFAULT */
+};
+
 static inline uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 static inline uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
 
