@@ -44,6 +44,7 @@ struct target_list {
 	size_t n, cap;
 	int default_index; /* -1: none chosen, the first is used */
 	int timeout;       /* seconds; -1: wait for ever */
+	bool hidden_menu;  /* GRUB timeout_style hidden/countdown: menu only on a key press */
 };
 
 void target_init(struct target *t);

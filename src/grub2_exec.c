@@ -1,0 +1,505 @@
+/* The GRUB 2 script executor: variables, word expansion and field
+ * splitting, control flow, functions and the bounds on all of them. */
+#include "grub2_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- variables: a small array, and an undo log for scopes ---- */
+
+static struct gvar *gv_find(struct gi *I, const char *name)
+{
+	for (size_t i = 0; i < I->nvars; i++)
+		if (!strcmp(I->vars[i].name, name))
+			return &I->vars[i];
+	return NULL;
+}
+
+const char *gv_get(struct gi *I, const char *name)
+{
+	struct gvar *v = gv_find(I, name);
+	return v ? v->val : NULL;
+}
+
+static void gv_log(struct gi *I, const char *name, const struct gvar *v)
+{
+	if (!I->undo_on)
+		return;
+	if (I->nundo == I->capundo) {
+		I->capundo = I->capundo ? 2 * I->capundo : 32;
+		I->undo = xrealloc(I->undo, I->capundo * sizeof(*I->undo));
+	}
+	struct gundo *u = &I->undo[I->nundo++];
+	u->name = xstrdup(name);
+	u->val = v ? xstrdup(v->val) : NULL;
+	u->exported = v && v->exported;
+}
+
+static void gv_put(struct gi *I, const char *name, const char *val, bool exported)
+{
+	struct gvar *v = gv_find(I, name);
+	if (!v) {
+		if (I->nvars == I->capvars) {
+			I->capvars = I->capvars ? 2 * I->capvars : 32;
+			I->vars = xrealloc(I->vars, I->capvars * sizeof(*I->vars));
+		}
+		v = &I->vars[I->nvars++];
+		v->name = xstrdup(name);
+		v->val = NULL;
+		v->exported = false;
+	}
+	free(v->val);
+	v->val = xstrdup(val);
+	v->exported |= exported;
+}
+
+void gv_set(struct gi *I, const char *name, const char *val)
+{
+	gv_log(I, name, gv_find(I, name));
+	gv_put(I, name, val, false);
+}
+
+void gv_unset(struct gi *I, const char *name)
+{
+	struct gvar *v = gv_find(I, name);
+	if (!v)
+		return;
+	gv_log(I, name, v);
+	free(v->name);
+	free(v->val);
+	*v = I->vars[--I->nvars];
+}
+
+void gv_export(struct gi *I, const char *name)
+{
+	struct gvar *v = gv_find(I, name);
+	if (!v) {
+		gv_set(I, name, "");
+		v = gv_find(I, name);
+	} else {
+		gv_log(I, name, v);
+	}
+	v->exported = true;
+}
+
+size_t gv_mark(struct gi *I)
+{
+	I->undo_on++;
+	return I->nundo;
+}
+
+/* Undoes every change since mark, newest first. */
+void gv_rollback(struct gi *I, size_t mark)
+{
+	I->undo_on--;
+	while (I->nundo > mark) {
+		struct gundo *u = &I->undo[--I->nundo];
+		int on = I->undo_on;
+		I->undo_on = 0;
+		if (u->val) {
+			gv_put(I, u->name, u->val, false);
+			gv_find(I, u->name)->exported = u->exported;
+		} else {
+			gv_unset(I, u->name);
+		}
+		I->undo_on = on;
+		free(u->name);
+		free(u->val);
+	}
+}
+
+/* ---- diagnostics and bounds ---- */
+
+void g_error(struct gi *I, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (I->out)
+		sb_printf(I->out, "error: %s.\n", m);
+	(void)line;
+	free(m);
+}
+
+static void limit(struct gi *I, int line, const char *what)
+{
+	if (!I->limit_told)
+		diag_add(I->d, I->file, line, "%s; the rest of the file is ignored", what);
+	I->limit_told = true;
+	I->jump = J_STOP;
+}
+
+bool g_step(struct gi *I, int line)
+{
+	if (++I->steps <= G_MAX_STEPS)
+		return true;
+	limit(I, line, "more than 100000 loop iterations or calls (an endless loop?)");
+	return false;
+}
+
+/* ---- expansion ---- */
+
+struct fields {
+	struct strlist *out;
+	struct strbuf cur;
+	bool has;
+};
+
+static void f_end(struct fields *f, bool force)
+{
+	if (f->has || force)
+		sl_push(f->out, f->cur.s ? f->cur.s : "");
+	f->cur.len = 0;
+	if (f->cur.s)
+		f->cur.s[0] = 0;
+	f->has = false;
+}
+
+static void f_add(struct fields *f, const char *s)
+{
+	if (f->cur.len < G_MAX_VALUE)
+		sb_puts(&f->cur, s);
+	f->has = true;
+}
+
+/* An unquoted value: blanks separate fields. */
+static void f_split(struct fields *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n') {
+			f_end(f, false);
+		} else if (f->cur.len < G_MAX_VALUE) {
+			sb_putc(&f->cur, *s);
+			f->has = true;
+		}
+	}
+}
+
+static const char *special(struct gi *I, const char *name, char *num)
+{
+	if (!strcmp(name, "?")) {
+		snprintf(num, 16, "%d", I->status);
+		return num;
+	}
+	if (!strcmp(name, "#")) {
+		snprintf(num, 16, "%zu", I->argv ? I->argv->n : 0);
+		return num;
+	}
+	if (name[0] >= '0' && name[0] <= '9') {
+		unsigned long i = strtoul(name, NULL, 10);
+		return I->argv && i >= 1 && i <= I->argv->n ? I->argv->v[i - 1] : "";
+	}
+	const char *v = gv_get(I, name);
+	return v ? v : "";
+}
+
+static void expand_seg(struct gi *I, struct fields *f, const struct gseg *s)
+{
+	char num[16];
+	size_t argc = I->argv ? I->argv->n : 0;
+	if (s->type == SEG_LIT) {
+		f_add(f, s->s);
+	} else if ((s->s[0] == '@' || s->s[0] == '*') && s->type == SEG_VAR) {
+		for (size_t i = 0; i < argc; i++) {
+			if (i)
+				f_end(f, false);
+			f_split(f, I->argv->v[i]);
+		}
+	} else if (s->s[0] == '@') {
+		f->has = true; /* GRUB 2.06 gives one empty word for "$@" without parameters */
+		for (size_t i = 0; i < argc; i++) {
+			if (i)
+				f_end(f, true);
+			f_add(f, I->argv->v[i]);
+		}
+	} else if (s->s[0] == '*') {
+		f->has = true;
+		for (size_t i = 0; i < argc; i++) {
+			if (i)
+				f_add(f, " ");
+			f_add(f, I->argv->v[i]);
+		}
+	} else if (s->type == SEG_VAR) {
+		f_split(f, special(I, s->s, num));
+	} else {
+		f_add(f, special(I, s->s, num));
+	}
+}
+
+void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out)
+{
+	struct fields f = {.out = out};
+	for (int i = 0; i < nw; i++) {
+		for (int j = 0; j < w[i].nseg; j++)
+			expand_seg(I, &f, &w[i].seg[j]);
+		f_end(&f, false);
+	}
+	sb_free(&f.cur);
+}
+
+/* ---- execution ---- */
+
+static int exec_node(struct gi *I, const struct gnode *n);
+
+int g_exec_list(struct gi *I, const struct gnode *n)
+{
+	int st = 0;
+	for (; n && I->jump == J_NONE; n = n->next)
+		st = exec_node(I, n);
+	return st;
+}
+
+static struct gfunc *find_func(struct gi *I, const char *name)
+{
+	for (size_t i = 0; i < I->nfuncs; i++)
+		if (!strcmp(I->funcs[i].name, name))
+			return &I->funcs[i];
+	return NULL;
+}
+
+static void define_func(struct gi *I, const struct gnode *n)
+{
+	struct strlist name = {0};
+	g_expand(I, n->w, 1, &name);
+	if (name.n) {
+		struct gfunc *f = find_func(I, name.v[0]);
+		if (!f) {
+			if (I->nfuncs == I->capfuncs) {
+				I->capfuncs = I->capfuncs ? 2 * I->capfuncs : 16;
+				I->funcs = xrealloc(I->funcs, I->capfuncs * sizeof(*I->funcs));
+			}
+			f = &I->funcs[I->nfuncs++];
+			f->name = xstrdup(name.v[0]);
+		}
+		f->body = n->a;
+	}
+	sl_free(&name);
+}
+
+static int call_func(struct gi *I, const struct gfunc *f, int line, int argc, char **argv)
+{
+	if (I->depth >= G_MAX_DEPTH) {
+		limit(I, line, "functions call each other too deeply (endless recursion?)");
+		return 1;
+	}
+	struct strlist args = {0}, *saved = I->argv;
+	for (int i = 1; i < argc; i++)
+		sl_push(&args, argv[i]);
+	int loops = I->loops;
+	I->argv = &args;
+	I->loops = 0;
+	I->depth++;
+	int st = g_exec_list(I, f->body);
+	I->depth--;
+	if (I->jump == J_RET) {
+		I->jump = J_NONE;
+		st = I->status;
+	} else if (I->jump != J_STOP) {
+		I->jump = J_NONE;
+	}
+	I->loops = loops;
+	I->argv = saved;
+	sl_free(&args);
+	return st;
+}
+
+static int num_arg(int argc, char **argv, int dflt)
+{
+	return argc > 1 ? (int)strtol(argv[1], NULL, 10) : dflt;
+}
+
+/* break, continue, return and shift change the flow, so they live here. */
+static bool flow(struct gi *I, int argc, char **argv, int *st)
+{
+	const char *c = argv[0];
+	if (!strcmp(c, "break") || !strcmp(c, "continue")) {
+		int n = num_arg(argc, argv, 1);
+		if (n < 1)
+			n = 1;
+		if (n > I->loops)
+			n = I->loops;
+		if (n) {
+			I->jump = c[0] == 'b' ? J_BREAK : J_CONT;
+			I->jumpn = n;
+		}
+		*st = 0;
+	} else if (!strcmp(c, "return")) {
+		*st = argc > 1 ? num_arg(argc, argv, 0) : I->status;
+		I->status = *st;
+		I->jump = J_RET;
+	} else if (!strcmp(c, "shift")) {
+		int n = num_arg(argc, argv, 1);
+		if (!I->argv || n < 0 || (size_t)n > I->argv->n) {
+			*st = 1;
+			return true;
+		}
+		for (int i = 0; i < n; i++)
+			free(I->argv->v[i]);
+		memmove(I->argv->v, I->argv->v + n, (I->argv->n - n) * sizeof(char *));
+		I->argv->n -= n;
+		*st = 0;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static int exec_cmd(struct gi *I, const struct gnode *n)
+{
+	struct strlist av = {0};
+	g_expand(I, n->w, n->nw, &av);
+	int st = 0;
+	if (!av.n)
+		goto out;
+	if (++I->cmds > G_MAX_CMDS) {
+		limit(I, n->line, "more than 2000000 commands run (endless recursion?)");
+		st = 1;
+		goto out;
+	}
+	char *eq;
+	const struct gfunc *f;
+	if (flow(I, (int)av.n, av.v, &st) || g_builtin(I, n->line, (int)av.n, av.v, &st)) {
+		/* done */
+	} else if ((f = find_func(I, av.v[0]))) {
+		st = call_func(I, f, n->line, (int)av.n, av.v);
+	} else if ((eq = strchr(av.v[0], '=')) && eq != av.v[0]) {
+		*eq = 0;
+		gv_set(I, av.v[0], eq + 1);
+	}
+out:
+	sl_free(&av);
+	return st;
+}
+
+/* After a loop body: whether the loop goes on. */
+static bool loop_goes_on(struct gi *I)
+{
+	if (I->jump == J_BREAK || I->jump == J_CONT) {
+		bool cont = I->jump == J_CONT;
+		if (--I->jumpn > 0)
+			return false;
+		I->jump = J_NONE;
+		return cont;
+	}
+	return I->jump == J_NONE;
+}
+
+static int exec_while(struct gi *I, const struct gnode *n)
+{
+	int st = 0;
+	I->loops++;
+	for (;;) {
+		if (!g_step(I, n->line))
+			break;
+		int c = g_exec_list(I, n->a);
+		I->status = c;
+		if (I->jump != J_NONE)
+			break;
+		if (n->kind == GK_WHILE ? c != 0 : c == 0)
+			break;
+		st = g_exec_list(I, n->b);
+		if (!loop_goes_on(I))
+			break;
+	}
+	I->loops--;
+	return st;
+}
+
+static int exec_for(struct gi *I, const struct gnode *n)
+{
+	struct strlist name = {0}, items = {0};
+	g_expand(I, n->w, 1, &name);
+	g_expand(I, n->w + 1, n->nw - 1, &items);
+	int st = 0;
+	I->loops++;
+	for (size_t i = 0; name.n && i < items.n; i++) {
+		if (!g_step(I, n->line))
+			break;
+		gv_set(I, name.v[0], items.v[i]);
+		st = g_exec_list(I, n->a);
+		if (!loop_goes_on(I))
+			break;
+	}
+	I->loops--;
+	sl_free(&name);
+	sl_free(&items);
+	return st;
+}
+
+static int exec_menu(struct gi *I, const struct gnode *n)
+{
+	struct strlist av = {0};
+	g_expand(I, n->w, n->nw, &av);
+	g_menu_entry(I, n->kind == GK_SUBMENU, n->line, (int)av.n, av.v, n->a);
+	sl_free(&av);
+	return 0;
+}
+
+static int exec_node(struct gi *I, const struct gnode *n)
+{
+	int st = 0;
+	switch (n->kind) {
+	case GK_CMD:
+		st = exec_cmd(I, n);
+		break;
+	case GK_IF: {
+		int c = g_exec_list(I, n->a);
+		I->status = c;
+		if (I->jump != J_NONE)
+			return c;
+		st = g_exec_list(I, c == 0 ? n->b : n->c);
+		break;
+	}
+	case GK_WHILE:
+	case GK_UNTIL:
+		st = exec_while(I, n);
+		break;
+	case GK_FOR:
+		st = exec_for(I, n);
+		break;
+	case GK_FUNC:
+		define_func(I, n);
+		break;
+	case GK_MENU:
+	case GK_SUBMENU:
+		st = exec_menu(I, n);
+		break;
+	case GK_BLOCK:
+		st = g_exec_list(I, n->a);
+		break;
+	}
+	if (n->neg)
+		st = !st;
+	if (I->jump != J_RET)
+		I->status = st;
+	return st;
+}
+
+/* Parses and runs text as a file of its own (source, configfile, eval);
+ * takes text. Keeps the parse alive: menu entries point into it. */
+int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev)
+{
+	if (I->depth >= G_MAX_DEPTH) {
+		free(text);
+		limit(I, 0, "files source each other too deeply (endless recursion?)");
+		return 1;
+	}
+	struct gfile *f = xcalloc(1, sizeof(*f));
+	f->name = xstrdup(name);
+	f->dev = dev ? xstrdup(dev) : NULL;
+	f->text = text;
+	f->next = I->files;
+	I->files = f;
+	struct gnode *root = g_parse(text, len, f->name, &f->ar, I->d);
+	const char *ofile = I->file, *odev = I->dev;
+	I->file = f->name;
+	I->dev = f->dev;
+	I->depth++;
+	int st = g_exec_list(I, root);
+	I->depth--;
+	I->file = ofile;
+	I->dev = odev;
+	return st;
+}

@@ -1,0 +1,663 @@
+/* GRUB 2 script syntax: words with '…', "…", $"…" and backslash quoting,
+ * variables, comments, ; and newlines, { … }, if, while, until, for,
+ * function, menuentry and submenu. A character-level recursive descent
+ * parser; keywords count only where a command starts, as in GRUB. */
+#include "grub2_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct g_chunk {
+	struct g_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+void *ga_alloc(struct g_arena *a, size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	struct g_chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 16384 ? n : 16384;
+		c = xmalloc(sizeof(*c) + cap);
+		c->cap = cap;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+void ga_free(struct g_arena *a)
+{
+	while (a->head) {
+		struct g_chunk *c = a->head;
+		a->head = c->next;
+		free(c);
+	}
+}
+
+static char *ga_strdup(struct g_arena *a, const char *s, size_t n)
+{
+	char *p = ga_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+struct gp {
+	const char *p, *end;
+	int line;
+	const char *name;
+	struct g_arena *ar;
+	struct diag_list *d;
+	bool err;
+	int errline;
+	char *errmsg;
+	int braces; /* { … } bodies open where the parser stands */
+	int depth;
+};
+
+/* A word being read: its segments, and its text when it is plain. */
+struct wbuf {
+	struct gseg *seg;
+	int n, cap;
+	struct strbuf lit;
+	bool plain, any;
+};
+
+static int peek(struct gp *g)
+{
+	return g->p < g->end ? (unsigned char)*g->p : -1;
+}
+
+static void fail(struct gp *g, const char *msg)
+{
+	if (g->err)
+		return;
+	g->err = true;
+	g->errline = g->line;
+	g->errmsg = xstrdup(msg);
+}
+
+/* Blanks and backslash-newline continuations. */
+static void skip_blanks(struct gp *g)
+{
+	while (g->p < g->end) {
+		if (*g->p == ' ' || *g->p == '\t' || *g->p == '\r')
+			g->p++;
+		else if (*g->p == '\\' && g->p + 1 < g->end && g->p[1] == '\n') {
+			g->p += 2;
+			g->line++;
+		} else
+			break;
+	}
+}
+
+static void skip_comment(struct gp *g)
+{
+	if (peek(g) == '#')
+		while (g->p < g->end && *g->p != '\n')
+			g->p++;
+}
+
+/* Blanks, comments, newlines and semicolons between commands. */
+static void skip_separators(struct gp *g)
+{
+	for (;;) {
+		skip_blanks(g);
+		skip_comment(g);
+		int c = peek(g);
+		if (c == '\n')
+			g->line++;
+		else if (c != ';')
+			return;
+		g->p++;
+	}
+}
+
+static bool word_end(int c)
+{
+	return c < 0 || strchr(" \t\r\n;{}|&<>", c);
+}
+
+static void flush_lit(struct gp *g, struct wbuf *w, bool force)
+{
+	if (!w->lit.len && !force)
+		return;
+	if (w->n && w->seg[w->n - 1].type == SEG_LIT && !force) {
+		/* merge with the previous literal */
+		const char *prev = w->seg[w->n - 1].s;
+		struct strbuf sb = {0};
+		sb_puts(&sb, prev);
+		sb_add(&sb, w->lit.s, w->lit.len);
+		w->seg[w->n - 1].s = ga_strdup(g->ar, sb.s, sb.len);
+		sb_free(&sb);
+	} else {
+		if (w->n == w->cap) {
+			w->cap = w->cap ? 2 * w->cap : 4;
+			w->seg = xrealloc(w->seg, w->cap * sizeof(*w->seg));
+		}
+		w->seg[w->n].type = SEG_LIT;
+		w->seg[w->n++].s = ga_strdup(g->ar, w->lit.s ? w->lit.s : "", w->lit.len);
+	}
+	w->lit.len = 0;
+	if (w->lit.s)
+		w->lit.s[0] = 0;
+}
+
+static void add_var(struct gp *g, struct wbuf *w, const char *name, size_t n, bool quoted)
+{
+	flush_lit(g, w, false);
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 4;
+		w->seg = xrealloc(w->seg, w->cap * sizeof(*w->seg));
+	}
+	w->seg[w->n].type = quoted ? SEG_QVAR : SEG_VAR;
+	w->seg[w->n++].s = ga_strdup(g->ar, name, n);
+}
+
+static bool is_name_start(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_name_char(int c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Length of the variable name at s (NAME, DIGITS or one of ?#*@), 0 if none. */
+static size_t var_len(const char *s, const char *end)
+{
+	if (s >= end)
+		return 0;
+	size_t n = 0;
+	if (is_name_start((unsigned char)*s)) {
+		while (s + n < end && is_name_char((unsigned char)s[n]))
+			n++;
+	} else if (*s >= '0' && *s <= '9') {
+		while (s + n < end && s[n] >= '0' && s[n] <= '9')
+			n++;
+	} else if (strchr("?#*@", *s)) {
+		n = 1;
+	}
+	return n;
+}
+
+/* At a '$': a variable reference, or a literal '$'. */
+static void read_dollar(struct gp *g, struct wbuf *w, bool quoted)
+{
+	const char *s = g->p + 1;
+	size_t n;
+	if (s < g->end && *s == '{' && (n = var_len(s + 1, g->end)) && s + 1 + n < g->end &&
+	    s[1 + n] == '}') {
+		add_var(g, w, s + 1, n, quoted);
+		g->p = s + n + 2;
+	} else if ((n = var_len(s, g->end))) {
+		add_var(g, w, s, n, quoted);
+		g->p = s + n;
+	} else {
+		sb_putc(&w->lit, '$');
+		g->p++;
+	}
+	w->plain = false;
+}
+
+static void read_dquoted(struct gp *g, struct wbuf *w)
+{
+	g->p++;
+	w->plain = false;
+	flush_lit(g, w, false);
+	bool started = false;
+	while (g->p < g->end && *g->p != '"') {
+		char c = *g->p;
+		if (c == '\\' && g->p + 1 < g->end && strchr("$\"\\\n", g->p[1])) {
+			if (g->p[1] == '\n')
+				g->line++;
+			else
+				sb_putc(&w->lit, g->p[1]);
+			g->p += 2;
+		} else if (c == '$') {
+			read_dollar(g, w, true);
+		} else {
+			if (c == '\n')
+				g->line++;
+			sb_putc(&w->lit, c);
+			g->p++;
+		}
+		started = true;
+	}
+	if (g->p >= g->end) {
+		fail(g, "a \" is not closed");
+		return;
+	}
+	g->p++;
+	/* an empty "" still makes an argument */
+	flush_lit(g, w, !started && !w->lit.len);
+}
+
+static void read_squoted(struct gp *g, struct wbuf *w)
+{
+	const char *s = ++g->p;
+	while (g->p < g->end && *g->p != '\'') {
+		if (*g->p == '\n')
+			g->line++;
+		g->p++;
+	}
+	if (g->p >= g->end) {
+		fail(g, "a ' is not closed");
+		return;
+	}
+	w->plain = false;
+	if (g->p == s) {
+		flush_lit(g, w, false);
+		flush_lit(g, w, true);
+	} else {
+		sb_add(&w->lit, s, g->p - s);
+	}
+	g->p++;
+}
+
+/* Reads one word at g->p into w. Returns false when there is none. */
+static bool read_word(struct gp *g, struct wbuf *w)
+{
+	w->n = 0;
+	w->lit.len = 0;
+	if (w->lit.s)
+		w->lit.s[0] = 0;
+	w->plain = true;
+	const char *start = g->p;
+	while (!g->err && !word_end(peek(g))) {
+		int c = peek(g);
+		if (c == '\\') {
+			w->plain = false;
+			if (g->p + 1 >= g->end) {
+				g->p++;
+			} else if (g->p[1] == '\n') {
+				g->p += 2;
+				g->line++;
+			} else {
+				sb_putc(&w->lit, g->p[1]);
+				g->p += 2;
+			}
+		} else if (c == '\'') {
+			read_squoted(g, w);
+		} else if (c == '"') {
+			read_dquoted(g, w);
+		} else if (c == '$' && g->p + 1 < g->end && g->p[1] == '"') {
+			g->p++;
+			read_dquoted(g, w);
+		} else if (c == '$') {
+			read_dollar(g, w, false);
+		} else {
+			sb_putc(&w->lit, (char)c);
+			g->p++;
+		}
+	}
+	flush_lit(g, w, false);
+	w->any = g->p != start;
+	return w->any;
+}
+
+static bool is_kw(const struct wbuf *w, const char *kw)
+{
+	return w->plain && w->n == 1 && !strcmp(w->seg[0].s, kw);
+}
+
+static struct gword word_copy(struct gp *g, const struct wbuf *w)
+{
+	struct gword out = {w->n, NULL};
+	struct gseg *s = ga_alloc(g->ar, (w->n ? w->n : 1) * sizeof(*s));
+	memcpy(s, w->seg, w->n * sizeof(*s));
+	out.seg = s;
+	return out;
+}
+
+static struct gnode *new_node(struct gp *g, int kind, int line)
+{
+	struct gnode *n = ga_alloc(g->ar, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->kind = (unsigned char)kind;
+	n->line = line;
+	return n;
+}
+
+/* Words up to the end of the command (or to a '{' when brace is true). */
+static void read_args(struct gp *g, struct gnode *n, struct wbuf *w, bool brace)
+{
+	struct gword *v = NULL;
+	int cap = 0;
+	if (n->nw) {
+		cap = 8;
+		v = xmalloc(cap * sizeof(*v));
+		v[0] = n->w[0];
+	}
+	for (;;) {
+		skip_blanks(g);
+		skip_comment(g);
+		int c = peek(g);
+		if (c < 0 || c == '\n' || c == ';' || c == '}' || c == '{')
+			break;
+		if (c == '|' || c == '&' || c == '<' || c == '>') {
+			fail(g, "GRUB does not support pipes and redirections here");
+			break;
+		}
+		read_word(g, w);
+		if (g->err)
+			break;
+		if (n->nw == cap) {
+			cap = cap ? 2 * cap : 8;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n->nw++] = word_copy(g, w);
+	}
+	struct gword *out = ga_alloc(g->ar, (n->nw ? n->nw : 1) * sizeof(*out));
+	if (n->nw)
+		memcpy(out, v, n->nw * sizeof(*out));
+	n->w = out;
+	free(v);
+	if (!g->err && brace && peek(g) != '{')
+		fail(g, "a { is missing");
+	if (!g->err && !brace && peek(g) == '{')
+		fail(g, "a { is not expected here");
+}
+
+static struct gnode *parse_list(struct gp *g, const char *const *stops, const char **stopped);
+
+static const char *const STOP_BRACE[] = {"}", NULL};
+
+/* At a '{': the body up to the matching '}'. */
+static struct gnode *parse_body(struct gp *g)
+{
+	const char *stopped = NULL;
+	g->p++;
+	g->braces++;
+	struct gnode *body = parse_list(g, STOP_BRACE, &stopped);
+	if (!g->err && !stopped)
+		fail(g, "a } is missing");
+	if (!g->err)
+		g->braces--;
+	return body;
+}
+
+static bool expect(struct gp *g, const char *const *stops, const char *want, struct gnode **out)
+{
+	const char *stopped = NULL;
+	*out = parse_list(g, stops, &stopped);
+	if (g->err)
+		return false;
+	if (!stopped || strcmp(stopped, want)) {
+		char *m = xasprintf("'%s' is missing", want);
+		fail(g, m);
+		free(m);
+		return false;
+	}
+	return true;
+}
+
+static struct gnode *parse_if_rest(struct gp *g, int line);
+
+static struct gnode *parse_if(struct gp *g, int line)
+{
+	if (++g->depth > 200) {
+		fail(g, "commands are nested too deeply");
+		return NULL;
+	}
+	struct gnode *n = parse_if_rest(g, line);
+	g->depth--;
+	return n;
+}
+
+static struct gnode *parse_if_rest(struct gp *g, int line)
+{
+	static const char *const THEN[] = {"then", NULL};
+	static const char *const ELSE[] = {"elif", "else", "fi", NULL};
+	static const char *const FI[] = {"fi", NULL};
+	struct gnode *n = new_node(g, GK_IF, line);
+	const char *stopped = NULL;
+	if (!expect(g, THEN, "then", &n->a))
+		return NULL;
+	n->b = parse_list(g, ELSE, &stopped);
+	if (g->err)
+		return NULL;
+	if (!stopped) {
+		fail(g, "'fi' is missing");
+		return NULL;
+	}
+	if (!strcmp(stopped, "elif"))
+		n->c = parse_if(g, g->line);
+	else if (!strcmp(stopped, "else") && !expect(g, FI, "fi", &n->c))
+		return NULL;
+	return g->err ? NULL : n;
+}
+
+static struct gnode *parse_loop(struct gp *g, int kind, int line)
+{
+	static const char *const DO[] = {"do", NULL};
+	static const char *const DONE[] = {"done", NULL};
+	struct gnode *n = new_node(g, kind, line);
+	if (!expect(g, DO, "do", &n->a) || !expect(g, DONE, "done", &n->b))
+		return NULL;
+	return n;
+}
+
+static struct gnode *parse_for(struct gp *g, struct wbuf *w, int line)
+{
+	static const char *const DONE[] = {"done", NULL};
+	struct gnode *n = new_node(g, GK_FOR, line);
+	skip_blanks(g);
+	read_word(g, w);
+	if (!w->plain || !w->n) {
+		fail(g, "'for' needs a variable name");
+		return NULL;
+	}
+	struct gword var = word_copy(g, w);
+	skip_blanks(g);
+	read_word(g, w);
+	if (!is_kw(w, "in")) {
+		fail(g, "'in' is missing after 'for'");
+		return NULL;
+	}
+	n->nw = 1;
+	n->w = &var;
+	read_args(g, n, w, false);
+	if (g->err)
+		return NULL;
+	skip_separators(g);
+	read_word(g, w);
+	if (!is_kw(w, "do")) {
+		fail(g, "'do' is missing");
+		return NULL;
+	}
+	if (!expect(g, DONE, "done", &n->a))
+		return NULL;
+	return n;
+}
+
+static struct gnode *parse_function(struct gp *g, struct wbuf *w, int line)
+{
+	struct gnode *n = new_node(g, GK_FUNC, line);
+	skip_blanks(g);
+	read_word(g, w);
+	if (!w->n || g->err) {
+		fail(g, "'function' needs a name");
+		return NULL;
+	}
+	struct gword name = word_copy(g, w);
+	n->nw = 1;
+	n->w = ga_alloc(g->ar, sizeof(struct gword));
+	memcpy((struct gword *)n->w, &name, sizeof(name));
+	skip_separators(g);
+	if (peek(g) != '{') {
+		fail(g, "a { is missing after the function name");
+		return NULL;
+	}
+	n->a = parse_body(g);
+	return g->err ? NULL : n;
+}
+
+/* One command whose first word is in w. */
+static struct gnode *parse_command(struct gp *g, struct wbuf *w, int line)
+{
+	bool neg = false;
+	if (is_kw(w, "!")) {
+		neg = true;
+		skip_blanks(g);
+		read_word(g, w);
+	}
+	struct gnode *n;
+	if (++g->depth > 200) {
+		fail(g, "commands are nested too deeply");
+		return NULL;
+	}
+	if (!w->any && peek(g) == '{') {
+		n = new_node(g, GK_BLOCK, line);
+		n->a = parse_body(g);
+	} else if (is_kw(w, "if")) {
+		n = parse_if(g, line);
+	} else if (is_kw(w, "while") || is_kw(w, "until")) {
+		n = parse_loop(g, is_kw(w, "while") ? GK_WHILE : GK_UNTIL, line);
+	} else if (is_kw(w, "for")) {
+		n = parse_for(g, w, line);
+	} else if (is_kw(w, "function")) {
+		n = parse_function(g, w, line);
+	} else if (is_kw(w, "menuentry") || is_kw(w, "submenu")) {
+		n = new_node(g, is_kw(w, "menuentry") ? GK_MENU : GK_SUBMENU, line);
+		read_args(g, n, w, true);
+		if (!g->err)
+			n->a = parse_body(g);
+	} else if (is_kw(w, "then") || is_kw(w, "elif") || is_kw(w, "else") || is_kw(w, "fi") ||
+		   is_kw(w, "do") || is_kw(w, "done")) {
+		char *m = xasprintf("'%s' is not expected here", w->seg[0].s);
+		fail(g, m);
+		free(m);
+		n = NULL;
+	} else if (!w->any) {
+		int c = peek(g);
+		fail(g, c == '}' ? "a } has no matching {" : "GRUB does not support this character here");
+		n = NULL;
+	} else {
+		n = new_node(g, GK_CMD, line);
+		struct gword first = word_copy(g, w);
+		n->nw = 1;
+		n->w = &first;
+		read_args(g, n, w, false);
+	}
+	g->depth--;
+	if (g->err || !n)
+		return NULL;
+	n->neg = neg;
+	return n;
+}
+
+static const char *stop_word(const struct wbuf *w, const char *const *stops)
+{
+	for (; stops && *stops; stops++)
+		if (is_kw(w, *stops))
+			return *stops;
+	return NULL;
+}
+
+static struct gnode *parse_list(struct gp *g, const char *const *stops, const char **stopped)
+{
+	struct gnode *head = NULL, **tail = &head;
+	struct wbuf w = {0};
+	*stopped = NULL;
+	while (!g->err) {
+		skip_separators(g);
+		if (peek(g) < 0)
+			break;
+		if (peek(g) == '}' && stops == STOP_BRACE) {
+			g->p++;
+			*stopped = "}";
+			break;
+		}
+		int line = g->line;
+		const char *save = g->p;
+		read_word(&*g, &w);
+		const char *kw = stop_word(&w, stops);
+		if (kw) {
+			*stopped = kw;
+			break;
+		}
+		if (!w.any)
+			g->p = save;
+		struct gnode *n = parse_command(g, &w, line);
+		if (n) {
+			*tail = n;
+			tail = &n->next;
+		}
+	}
+	free(w.seg);
+	sb_free(&w.lit);
+	return head;
+}
+
+/* After a syntax error: skip what is left of the blocks it was in, then the
+ * rest of its line, so only that entry or block is lost. */
+static void recover(struct gp *g)
+{
+	int depth = g->braces;
+	while (g->p < g->end) {
+		char c = *g->p++;
+		if (c == '\\' && g->p < g->end) {
+			if (*g->p == '\n')
+				g->line++;
+			g->p++;
+		} else if (c == '\'' || c == '"') {
+			while (g->p < g->end && *g->p != c) {
+				if (*g->p == '\n')
+					g->line++;
+				if (c == '"' && *g->p == '\\' && g->p + 1 < g->end)
+					g->p++;
+				g->p++;
+			}
+			if (g->p < g->end)
+				g->p++;
+		} else if (c == '{') {
+			depth++;
+		} else if (c == '}' && depth > 0) {
+			depth--;
+		} else if (c == '\n') {
+			g->line++;
+			if (depth == 0)
+				break;
+		}
+	}
+	g->braces = 0;
+	g->depth = 0;
+	g->err = false;
+	free(g->errmsg);
+	g->errmsg = NULL;
+}
+
+struct gnode *g_parse(const char *text, size_t len, const char *name, struct g_arena *ar,
+		      struct diag_list *d)
+{
+	struct gp g = {.p = text, .end = text + len, .line = 1, .name = name, .ar = ar, .d = d};
+	struct gnode *head = NULL, **tail = &head;
+	struct wbuf w = {0};
+	for (;;) {
+		skip_separators(&g);
+		if (peek(&g) < 0)
+			break;
+		int line = g.line;
+		read_word(&g, &w);
+		struct gnode *n = g.err ? NULL : parse_command(&g, &w, line);
+		if (n) {
+			*tail = n;
+			tail = &n->next;
+			continue;
+		}
+		diag_add(d, name, g.errline ? g.errline : line, "syntax error: %s; GRUB would skip this command",
+			 g.errmsg ? g.errmsg : "unexpected text");
+		g.errline = 0;
+		recover(&g);
+	}
+	free(w.seg);
+	sb_free(&w.lit);
+	return head;
+}
