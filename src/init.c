@@ -302,6 +302,31 @@ static void no_targets(void)
 	read_config();
 }
 
+/* Device events while the menu is shown: modules load, disks come and go. */
+static bool menu_event(void *ctx)
+{
+	return devices_handle_events() > 0;
+}
+
+static void menu_loop(void)
+{
+	struct menu m = {.term = &T, .targets = &CFG.targets, .messages = &messages,
+			 .selected = (int)tl_default(&CFG.targets), .countdown = true,
+			 .hidden = CFG.targets.hidden_menu, .event_fd = devices_fd(),
+			 .on_event = menu_event};
+	for (;;) {
+		if (CFG.targets.n == 0) {
+			no_targets();
+			m.selected = (int)tl_default(&CFG.targets);
+			continue;
+		}
+		enum menu_action a = menu_run(&m);
+		m.countdown = false;
+		if (a == MENU_BOOT)
+			try_boot((size_t)m.selected);
+	}
+}
+
 _Noreturn void init_main(int argc, char **argv)
 {
 	setup_mounts();
@@ -321,14 +346,7 @@ _Noreturn void init_main(int argc, char **argv)
 	int now = chosen_on_cmdline();
 	if (now >= 0)
 		try_boot((size_t)now);
-	struct menu m = {&T, &CFG.targets, &messages, (int)tl_default(&CFG.targets), 0, true};
-	for (;;) {
-		if (CFG.targets.n == 0) {
-			no_targets();
-			m.selected = (int)tl_default(&CFG.targets);
-			continue;
-		}
-		try_boot((size_t)menu_run(&m));
-		m.countdown = false;
-	}
+	menu_loop();
+	for (;;)
+		pause(); /* not reached: PID 1 must never return */
 }

@@ -1,10 +1,13 @@
 #include "menu.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include "log.h"
+
+#define MAX_MESSAGES 6
 
 char *menu_header(void)
 {
@@ -14,11 +17,18 @@ char *menu_header(void)
 	return xasprintf("kexec-loader %s (Linux %s)", KL_VERSION, u.release);
 }
 
+static int shown_messages(const struct menu *m)
+{
+	if (!m->messages)
+		return 0;
+	return (int)(m->messages->n < MAX_MESSAGES ? m->messages->n : MAX_MESSAGES);
+}
+
 /* Rows left for the list once the header, messages and key help are drawn. */
 static int list_rows(const struct menu *m)
 {
-	int msgs = m->messages ? (int)(m->messages->n < 6 ? m->messages->n : 6) : 0;
-	int rows = m->term->rows - 6 - (msgs ? msgs + 1 : 0);
+	int msgs = shown_messages(m);
+	int rows = m->term->rows - 7 - (msgs ? msgs + 1 : 0);
 	return rows < 3 ? 3 : rows;
 }
 
@@ -29,6 +39,16 @@ static void fit_window(struct menu *m)
 		m->top = m->selected;
 	if (m->selected >= m->top + rows)
 		m->top = m->selected - rows + 1;
+	if (m->top < 0)
+		m->top = 0;
+}
+
+/* Titles come from files: control characters must not reach the terminal. */
+static void clean(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 32 || *s == 127)
+			*s = '?';
 }
 
 static void draw_target(struct menu *m, int i, int width)
@@ -37,10 +57,35 @@ static void draw_target(struct menu *m, int i, int width)
 	bool sel = i == m->selected;
 	char *line = xasprintf("%s %s%s", sel ? ">" : " ", t->title,
 			       target_bootable(t) ? "" : "  (cannot boot)");
+	clean(line);
 	if ((int)strlen(line) > width)
 		line[width] = 0;
 	term_printf(m->term, "%s%s\033[K\033[0m\r\n", sel ? "\033[7m" : "", line);
 	free(line);
+}
+
+static void draw_footer(struct menu *m, int width)
+{
+	struct term *t = m->term;
+	const struct target *cur = &m->targets->v[m->selected];
+	char *from = xasprintf("From: %s", cur->origin ? cur->origin : "?");
+	clean(from);
+	term_printf(t, "\r\n%.*s\033[K\r\n", width, from);
+	free(from);
+	if (!target_bootable(cur)) {
+		char *why = xasprintf("Cannot boot: %s", cur->reason);
+		clean(why);
+		term_printf(t, "%.*s\033[K\r\n", width, why);
+		free(why);
+	}
+	if (shown_messages(m)) {
+		size_t first = m->messages->n - (size_t)shown_messages(m);
+		for (size_t i = first; i < m->messages->n; i++)
+			term_printf(t, "%.*s\033[K\r\n", width, m->messages->v[i]);
+	}
+	size_t errors = log_errors();
+	term_printf(t, "Keys: Up/Down select, Enter boot, E edit, C shell, D disks, L log%s\033[K\r\n",
+		    errors ? " (errors logged)" : "");
 }
 
 static void draw(struct menu *m)
@@ -55,17 +100,8 @@ static void draw(struct menu *m)
 		draw_target(m, i, width);
 	if (m->top + rows < (int)m->targets->n)
 		term_puts(t, "  (more below)\r\n");
-	if (m->messages && m->messages->n) {
-		term_puts(t, "\r\n");
-		size_t first = m->messages->n > 6 ? m->messages->n - 6 : 0;
-		for (size_t i = first; i < m->messages->n; i++)
-			term_printf(t, "%.*s\r\n", width, m->messages->v[i]);
-	}
-	const struct target *cur = &m->targets->v[m->selected];
-	if (!target_bootable(cur))
-		term_printf(t, "\r\nCannot boot: %.*s\r\n", width - 13, cur->reason);
-	term_puts(t, "\r\nKeys: Up/Down select, Enter boots\r\n");
-	log_info("menu drawn");
+	draw_footer(m, width);
+	log_debug("menu drawn");
 }
 
 static int move(const struct menu *m, int key)
@@ -83,44 +119,86 @@ static int move(const struct menu *m, int key)
 	return s < 0 ? 0 : s >= n ? n - 1 : s;
 }
 
-/* Counts down; returns true when it ran out, false when a key stopped it. */
+/* Waits for a key; device events are handled on the way. */
+static int wait_key(struct menu *m, int timeout_ms, bool *changed)
+{
+	for (;;) {
+		int k = term_key(m->term, timeout_ms, m->event_fd);
+		if (k != KEY_EVENT)
+			return k;
+		if (m->on_event && m->on_event(m->ctx))
+			*changed = true;
+		if (timeout_ms >= 0 || *changed)
+			return KEY_NONE;
+	}
+}
+
+/* Counts down; returns true when it ran out or Enter was pressed. */
 static bool count_down(struct menu *m)
 {
 	int left = m->targets->timeout;
-	const char *title = m->targets->v[m->selected].title;
 	while (left > 0) {
-		term_printf(m->term, "\rBooting '%s' in %d seconds \033[K", title, left);
-		int k = term_key(m->term, 1000, -1);
-		if (k != KEY_TIMEOUT) {
-			m->countdown = false;
-			term_puts(m->term, "\r\033[K");
-			if (k == KEY_ENTER)
-				return true;
-			m->selected = move(m, k);
-			return false;
+		if (!m->hidden)
+			term_printf(m->term, "\rBooting '%s' in %d seconds \033[K",
+				    m->targets->v[m->selected].title, left);
+		bool changed = false;
+		int k = wait_key(m, 1000, &changed);
+		if (k == KEY_TIMEOUT) {
+			left--;
+			continue;
 		}
-		left--;
+		if (k == KEY_NONE && !changed)
+			continue;
+		m->countdown = false;
+		m->hidden = false;
+		term_puts(m->term, "\r\033[K");
+		if (k == KEY_ENTER)
+			return true;
+		m->selected = move(m, k);
+		return false;
 	}
 	return true;
 }
 
-int menu_run(struct menu *m)
+static int action_key(int k)
 {
-	if (m->selected < 0 || m->selected >= (int)m->targets->n)
-		m->selected = 0;
+	switch (k < 256 ? tolower(k) : k) {
+	case KEY_ENTER: return MENU_BOOT;
+	case 'e': return MENU_EDIT;
+	case 'c': return MENU_SHELL;
+	case 'd': return MENU_DISKS;
+	case 'l': return MENU_LOG;
+	default: return -1;
+	}
+}
+
+enum menu_action menu_run(struct menu *m)
+{
+	bool redraw = true;
+	/* Hidden only while a countdown runs, as GRUB's timeout_style=hidden. */
+	if (!m->countdown || m->targets->timeout <= 0)
+		m->hidden = false;
 	for (;;) {
-		draw(m);
+		if (m->selected < 0 || m->selected >= (int)m->targets->n)
+			m->selected = 0;
+		if (redraw && !m->hidden)
+			draw(m);
+		redraw = false;
 		if (m->countdown && m->targets->timeout >= 0) {
 			if (count_down(m))
-				return m->selected;
+				return MENU_BOOT;
+			redraw = true;
 			continue;
 		}
-		int k = term_key(m->term, -1, -1);
-		if (k == KEY_ENTER)
-			return m->selected;
+		m->hidden = false;
+		bool changed = false;
+		int k = wait_key(m, -1, &changed);
+		int a = action_key(k);
+		if (a >= 0 && m->targets->n)
+			return (enum menu_action)a;
 		int s = move(m, k);
-		if (s == m->selected)
-			continue; /* nothing changed: no redraw, which matters at 9600 baud */
+		/* Redraw only when something changed: it matters at 9600 baud. */
+		redraw = changed || s != m->selected || k == 12 /* Ctrl-L */;
 		m->selected = s;
 	}
 }

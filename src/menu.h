@@ -1,22 +1,29 @@
-/* The boot menu. */
+/* The boot menu (SPEC section 7). */
 #ifndef KL_MENU_H
 #define KL_MENU_H
 #include <stdbool.h>
 #include "target.h"
 #include "term.h"
 
+enum menu_action { MENU_BOOT, MENU_SHELL, MENU_EDIT, MENU_DISKS, MENU_LOG };
+
 struct menu {
 	struct term *term;
-	const struct target_list *targets;
+	struct target_list *targets;
 	const struct strlist *messages; /* problems to show under the list */
 	int selected;
 	int top;          /* first target shown */
 	bool countdown;   /* run the timeout (only until the first key) */
+	bool hidden;      /* GRUB timeout_style=hidden: nothing shown until a key */
+	int event_fd;     /* device events wake the menu (or -1) */
+	/* Called when event_fd is readable; returns true when the targets changed. */
+	bool (*on_event)(void *ctx);
+	void *ctx;
 };
 
-/* Shows the menu until the user picks a target (or the countdown ends).
- * Returns the index to boot. */
-int menu_run(struct menu *m);
+/* Shows the menu until the user picks something. Returns the action; for
+ * MENU_BOOT and MENU_EDIT, m->selected is the target. */
+enum menu_action menu_run(struct menu *m);
 /* The header: kexec-loader's version and the running kernel's. */
 char *menu_header(void);
 
