@@ -151,6 +151,11 @@ static inline void fake_init(struct fakefs *f)
 
 static inline void fake_file(struct fakefs *f, const char *dev, const char *path, const char *text)
 {
+	for (size_t i = 0; i < f->nfiles; i++)
+		if (strcmp(f->files[i].dev, dev) == 0 && strcmp(f->files[i].path, path) == 0) {
+			f->files[i].text = text;
+			return;
+		}
 	f->files[f->nfiles].dev = dev;
 	f->files[f->nfiles].path = path;
 	f->files[f->nfiles++].text = text;

@@ -1,0 +1,389 @@
+#include "syslinux.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 16 /* nested INCLUDEs */
+#define MAX_FILES 64 /* INCLUDEs in all: a file including itself twice stays cheap */
+
+struct label {
+	char *name, *title, *origin, *file;
+	int line;
+	char *how;    /* the directive that named the kernel: "kernel", "linux", "localboot", … */
+	char *kernel, *append, *initrd;
+	bool menu_default, hidden, nav;
+};
+
+struct sx {
+	const struct syslinux_opts *o;
+	struct diag_list *d;
+	char *cwd;    /* directory of the main configuration, "" for the root */
+	struct label *v;
+	size_t n;
+	char *def, *ontimeout, *append, *ui;
+	int timeout, prompt; /* -1: not given */
+	int files, depth;
+	bool in_text;
+};
+
+static void set(char **field, const char *value)
+{
+	free(*field);
+	*field = xstrdup(value);
+}
+
+static struct label *cur(struct sx *x)
+{
+	return x->n ? &x->v[x->n - 1] : NULL;
+}
+
+static char *resolve(const struct sx *x, const char *p)
+{
+	return p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", x->cwd, p);
+}
+
+static void load(struct sx *x, const char *path);
+
+static void menu_directive(struct sx *x, char *arg)
+{
+	char *rest = arg + strcspn(arg, " \t");
+	if (*rest)
+		*rest++ = 0;
+	rest += strspn(rest, " \t");
+	struct label *l = cur(x);
+	if (!strcasecmp(arg, "include") && *rest) {
+		rest[strcspn(rest, " \t")] = 0;
+		char *p = resolve(x, rest);
+		load(x, p);
+		free(p);
+	} else if (!l) {
+		return; /* MENU TITLE, colours, …: the look of SYSLINUX's own menu */
+	} else if (!strcasecmp(arg, "label")) {
+		set(&l->title, rest);
+	} else if (!strcasecmp(arg, "default")) {
+		l->menu_default = true;
+	} else if (!strcasecmp(arg, "hide")) {
+		l->hidden = true;
+	} else if (!strcasecmp(arg, "exit") || !strcasecmp(arg, "goto") || !strcasecmp(arg, "quit")) {
+		l->nav = true;
+	}
+}
+
+static const char *const kernel_words[] = {"kernel", "linux", "boot", "bss", "pxe", "fdimage",
+					   "comboot", "com32", "config", "localboot"};
+static const char *const ignored_words[] = {
+	"say", "display", "serial", "console", "font", "kbdmap", "implicit", "allowoptions",
+	"noescape", "nocomplete", "path", "totaltimeout", "onerror", "nohalt", "ipappend",
+	"sysappend", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12",
+	"f0", "endtext", "timeoutdelay"};
+
+static void directive(struct sx *x, char *word, char *arg, const char *file, int line)
+{
+	struct label *l = cur(x);
+	if (!strcasecmp(word, "label")) {
+		x->v = xrealloc(x->v, (x->n + 1) * sizeof(*x->v));
+		x->v[x->n] = (struct label){.name = xstrdup(arg), .file = xstrdup(file), .line = line};
+		x->v[x->n++].origin = xasprintf("%s:%d on %s", file, line, x->o->device);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_words); i++)
+		if (!strcasecmp(word, kernel_words[i]) && l) {
+			set(&l->how, kernel_words[i]);
+			set(&l->kernel, arg);
+			return;
+		}
+	if (!strcasecmp(word, "append"))
+		set(l ? &l->append : &x->append, arg);
+	else if (!strcasecmp(word, "initrd") && l)
+		set(&l->initrd, arg);
+	else if (!strcasecmp(word, "default"))
+		set(&x->def, arg);
+	else if (!strcasecmp(word, "ui"))
+		set(&x->ui, arg);
+	else if (!strcasecmp(word, "ontimeout"))
+		set(&x->ontimeout, arg);
+	else if (!strcasecmp(word, "timeout") || !strcasecmp(word, "prompt")) {
+		int *v = word[0] == 't' || word[0] == 'T' ? &x->timeout : &x->prompt;
+		*v = isdigit((unsigned char)*arg) ? atoi(arg) : 0;
+		if (*v > 1000000)
+			*v = 1000000;
+	} else if (!strcasecmp(word, "include") && *arg) {
+		arg[strcspn(arg, " \t")] = 0;
+		char *p = resolve(x, arg);
+		load(x, p);
+		free(p);
+	} else if (!strcasecmp(word, "menu")) {
+		menu_directive(x, arg);
+	} else if (!strcasecmp(word, "text")) {
+		x->in_text = true;
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(ignored_words); i++)
+			if (!strcasecmp(word, ignored_words[i]))
+				return;
+		if (!strcasecmp(word, "kernel") || !strcasecmp(word, "linux") || !strcasecmp(word, "initrd"))
+			diag_add(x->d, file, line, "'%s' outside a LABEL ignored", word);
+		else if (!l || strcasecmp(word, "localboot"))
+			diag_add(x->d, file, line, "unknown directive '%s' ignored", word);
+	}
+}
+
+static void parse(struct sx *x, const char *file, char *text)
+{
+	int line = 0;
+	for (char *p = text, *nl; p; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl++ = 0;
+		line++;
+		char *s = str_trim(p);
+		if (x->in_text) { /* TEXT HELP … ENDTEXT is free text */
+			x->in_text = strcasecmp(s, "endtext") != 0;
+			continue;
+		}
+		if (!*s || *s == '#')
+			continue;
+		char *arg = s + strcspn(s, " \t");
+		if (*arg)
+			*arg++ = 0;
+		arg += strspn(arg, " \t");
+		directive(x, s, arg, file, line);
+	}
+}
+
+static void load(struct sx *x, const char *path)
+{
+	if (x->depth >= MAX_DEPTH || x->files >= MAX_FILES) {
+		diag_add(x->d, path, 0, "not read: INCLUDEs nest too deep or are too many");
+		return;
+	}
+	char *text;
+	int r = x->o->io->read(x->o->io->ctx, x->o->device, path, 1 << 20, &text, NULL);
+	if (r < 0) {
+		diag_add(x->d, path, 0, "cannot be read (%s)", strerror(-r));
+		return;
+	}
+	x->files++;
+	x->depth++;
+	parse(x, path, text);
+	x->depth--;
+	x->in_text = false;
+	free(text);
+}
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+static const char *basename_of(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	return slash ? slash + 1 : p;
+}
+
+/* The last "initrd=a,b" of a command line, as files. */
+static void initrds_from(const struct sx *x, const char *cmdline, struct strlist *out)
+{
+	const char *last = NULL;
+	for (const char *p = cmdline; (p = strstr(p, "initrd=")); p += 7)
+		if (p == cmdline || p[-1] == ' ' || p[-1] == '\t')
+			last = p + 7;
+	if (!last)
+		return;
+	char *list = xstrndup(last, strcspn(last, " \t")), *save = NULL;
+	sl_free(out);
+	for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
+		sl_push_owned(out, resolve(x, f));
+	free(list);
+}
+
+/* "xen.gz args --- vmlinuz args --- initrd": the kernel, then modules. */
+static void mboot(const struct sx *x, const char *append, struct target *t)
+{
+	t->kind = KIND_MULTIBOOT;
+	char *copy = xstrdup(append ? append : ""), *part = copy;
+	for (int i = 0; part; i++) {
+		char *sep = strstr(part, "---");
+		while (sep && !((sep == copy || sep[-1] == ' ' || sep[-1] == '\t') &&
+				(!sep[3] || sep[3] == ' ' || sep[3] == '\t')))
+			sep = strstr(sep + 3, "---");
+		if (sep)
+			*sep = 0;
+		char *file = str_trim(part), *args = file + strcspn(file, " \t");
+		if (*args)
+			*args++ = 0;
+		args = str_trim(args);
+		if (*file && i == 0) {
+			t->kernel = resolve(x, file);
+			t->cmdline = xstrdup(args);
+		} else if (*file) {
+			char *p = resolve(x, file);
+			target_add_module(t, p, args, false);
+			free(p);
+		}
+		part = sep ? sep + 3 : NULL;
+	}
+	free(copy);
+	if (!t->kernel)
+		target_refuse(t, "mboot.c32 is given no kernel in its APPEND line");
+}
+
+static void refuse_kind(struct target *t, const char *how, const char *kernel)
+{
+	t->kind = KIND_CHAIN;
+	if (!strcmp(how, "localboot"))
+		target_refuse(t, "it boots the next disk through the BIOS, which kexec cannot do");
+	else if (!strcmp(how, "config"))
+		target_refuse(t, "it switches to another SYSLINUX configuration (%s)", kernel);
+	else if (ends_with_ci(kernel, ".c32") || !strcmp(how, "com32"))
+		target_refuse(t, "it runs the SYSLINUX module %s, which kexec cannot start", kernel);
+	else
+		target_refuse(t, "%s is a boot sector, COMBOOT or disk image, which kexec cannot start",
+			      kernel);
+}
+
+static bool is_linux(const char *how, const char *kernel)
+{
+	static const char *const other[] = {".c32", ".com", ".cbt", ".bs", ".bss", ".bin", ".0", ".img"};
+	if (!strcmp(how, "linux"))
+		return true;
+	if (strcmp(how, "kernel"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(other); i++)
+		if (ends_with_ci(kernel, other[i]))
+			return false;
+	return true;
+}
+
+static void make_target(const struct sx *x, struct label *l, struct target *t)
+{
+	target_init(t);
+	struct strbuf title = {0};
+	for (const char *p = l->title ? l->title : l->name; *p; p++)
+		if (*p != '^')
+			sb_putc(&title, *p);
+	t->title = sb_steal(&title);
+	t->origin = xstrdup(l->origin);
+	t->id = xstrdup(l->name);
+	t->root = xstrdup(x->o->device);
+	if (l->hidden)
+		t->flags |= TF_HIDDEN;
+	const char *append = l->append ? l->append : x->append;
+	if (append && !strcmp(append, "-"))
+		append = NULL;
+	char *kfile = xstrndup(l->kernel, strcspn(l->kernel, " \t"));
+	if (!strcasecmp(basename_of(kfile), "mboot.c32") && !strcmp(l->how, "kernel")) {
+		mboot(x, append, t);
+	} else if (is_linux(l->how, kfile)) {
+		/* Words after the file on a KERNEL line come first, as SYSLINUX reads them. */
+		const char *extra = l->kernel + strlen(kfile) + strspn(l->kernel + strlen(kfile), " \t");
+		struct strbuf cmd = {0};
+		if (l->initrd)
+			sb_printf(&cmd, "initrd=%s", l->initrd);
+		if (*extra)
+			sb_printf(&cmd, "%s%s", cmd.len ? " " : "", extra);
+		if (append)
+			sb_printf(&cmd, "%s%s", cmd.len ? " " : "", append);
+		t->kernel = resolve(x, kfile);
+		t->cmdline = cmd.len ? sb_steal(&cmd) : NULL;
+		initrds_from(x, t->cmdline ? t->cmdline : "", &t->initrds);
+	} else {
+		t->kernel = resolve(x, kfile);
+		refuse_kind(t, l->how, kfile);
+	}
+	free(kfile);
+}
+
+static void free_label(struct label *l)
+{
+	free(l->name), free(l->title), free(l->origin), free(l->file), free(l->how);
+	free(l->kernel), free(l->append), free(l->initrd);
+}
+
+static int find_label(const struct sx *x, const char *name)
+{
+	for (size_t i = 0; name && i < x->n; i++)
+		if (!strcmp(x->v[i].name, name))
+			return (int)i;
+	for (size_t i = 0; name && i < x->n; i++)
+		if (!strcasecmp(x->v[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static bool is_module(const char *cmd)
+{
+	char *first = xstrndup(cmd, strcspn(cmd, " \t"));
+	bool r = ends_with_ci(first, ".c32");
+	free(first);
+	return r;
+}
+
+/* A DEFAULT that names no label and no module is a command line of its own. */
+static void implicit_default(struct sx *x)
+{
+	if (!x->def || !*x->def || find_label(x, x->def) >= 0 || is_module(x->def))
+		return;
+	x->v = xrealloc(x->v, (x->n + 1) * sizeof(*x->v));
+	x->v[x->n++] = (struct label){.name = xstrdup(x->def), .how = xstrdup("kernel"),
+				      .kernel = xstrdup(x->def),
+				      .origin = xasprintf("%s on %s", x->o->path, x->o->device),
+				      .file = xstrdup(x->o->path)};
+}
+
+/* ONTIMEOUT, else MENU DEFAULT, else DEFAULT: what boots when time runs out. */
+static int default_label(const struct sx *x)
+{
+	int want = find_label(x, x->ontimeout);
+	for (size_t i = 0; want < 0 && i < x->n; i++)
+		if (x->v[i].menu_default)
+			want = (int)i;
+	return want >= 0 ? want : find_label(x, x->def);
+}
+
+static int timeout_seconds(const struct sx *x)
+{
+	bool menu = x->ui || (x->def && is_module(x->def));
+	if (menu || x->prompt > 0)
+		return x->timeout > 0 ? (x->timeout + 9) / 10 : -1;
+	return x->def ? 0 : -1; /* PROMPT 0: SYSLINUX boots the default at once */
+}
+
+int syslinux_load(const struct syslinux_opts *o, struct target_list *out, struct diag_list *d)
+{
+	char *text;
+	int r = o->io->read(o->io->ctx, o->device, o->path, 1 << 20, &text, NULL);
+	if (r < 0)
+		return r;
+	struct sx x = {.o = o, .d = d, .timeout = -1, .prompt = -1, .files = 1, .depth = 1};
+	const char *slash = strrchr(o->path, '/');
+	x.cwd = xstrndup(o->path, slash ? (size_t)(slash - o->path) : 0);
+	parse(&x, o->path, text);
+	free(text);
+	implicit_default(&x);
+	struct target_list l;
+	tl_init(&l);
+	int want = default_label(&x);
+	for (size_t i = 0; i < x.n; i++) {
+		struct label *lb = &x.v[i];
+		if (!lb->kernel || !*lb->kernel) {
+			if (!lb->nav)
+				diag_add(d, lb->file, lb->line, "label '%s' has no KERNEL line; skipped", lb->name);
+			continue;
+		}
+		struct target t;
+		make_target(&x, lb, &t);
+		size_t at = tl_push(&l, &t);
+		if ((int)i == want)
+			l.default_index = (int)at;
+	}
+	l.timeout = timeout_seconds(&x);
+	for (size_t i = 0; i < x.n; i++)
+		free_label(&x.v[i]);
+	free(x.v), free(x.cwd), free(x.def), free(x.ontimeout), free(x.append), free(x.ui);
+	tl_append(out, &l);
+	return 0;
+}

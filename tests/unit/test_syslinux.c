@@ -1,0 +1,251 @@
+#include "unit.h"
+#include "fakefs.h"
+#include "minijson.h"
+#include "syslinux.h"
+
+static struct fakefs fs;
+static struct target_list list;
+static struct diag_list diags;
+
+static int setup(void **state)
+{
+	fake_init(&fs);
+	tl_init(&list);
+	memset(&diags, 0, sizeof(diags));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	tl_free(&list);
+	diag_free(&diags);
+	return 0;
+}
+
+static int load_from(const char *dev, const char *path)
+{
+	struct syslinux_opts o = {&fs.io, dev, path};
+	return syslinux_load(&o, &list, &diags);
+}
+
+static void load(const char *text)
+{
+	fake_file(&fs, "sdb1", "/boot/syslinux/syslinux.cfg", text);
+	assert_int_equal(load_from("sdb1", "/boot/syslinux/syslinux.cfg"), 0);
+}
+
+static void labels_paths_and_initrds(void **state)
+{
+	load("# comment\nPROMPT 1\nDEFAULT second\nTIMEOUT 50\n"
+	     "Label first\n  kErNeL vmlinuz\n  append initrd=initrd.img,/abs/extra.img root=/dev/sda1 quiet\n"
+	     "LABEL second\n  LINUX /boot/vmlinuz-6 ro\n  INITRD a.img,b.img\n  APPEND -\n");
+	assert_int_equal(diags.lines.n, 0);
+	assert_int_equal(list.n, 2);
+	assert_int_equal(list.timeout, 5);
+	assert_int_equal(list.default_index, 1);
+	const struct target *t = &list.v[0];
+	assert_str(t->title, "first");
+	assert_str(t->origin, "/boot/syslinux/syslinux.cfg:5 on sdb1");
+	assert_str(t->root, "sdb1");
+	assert_str(t->kernel, "/boot/syslinux/vmlinuz");
+	assert_str(t->cmdline, "initrd=initrd.img,/abs/extra.img root=/dev/sda1 quiet");
+	assert_int_equal(t->initrds.n, 2);
+	assert_str(t->initrds.v[0], "/boot/syslinux/initrd.img");
+	assert_str(t->initrds.v[1], "/abs/extra.img");
+	t = &list.v[1];
+	assert_str(t->kernel, "/boot/vmlinuz-6");
+	assert_str(t->cmdline, "initrd=a.img,b.img ro"); /* APPEND - : nothing appended */
+	assert_int_equal(t->initrds.n, 2);
+	assert_str(t->initrds.v[1], "/boot/syslinux/b.img");
+}
+
+static void global_append_and_timeouts(void **state)
+{
+	load("APPEND console=ttyS0\nTIMEOUT 15\nUI menu.c32\nLABEL a\nKERNEL /k\n"
+	     "LABEL b\nKERNEL /k\nAPPEND own\n");
+	assert_str(list.v[0].cmdline, "console=ttyS0");
+	assert_str(list.v[1].cmdline, "own");
+	assert_int_equal(list.timeout, 2); /* 1.5 s, rounded up */
+	tl_free(&list);
+	load("DEFAULT vesamenu.c32\nTIMEOUT 0\nLABEL a\nKERNEL /k\n");
+	assert_int_equal(list.timeout, -1); /* a menu with TIMEOUT 0 waits */
+	tl_free(&list);
+	load("DEFAULT a\nTIMEOUT 100\nLABEL a\nKERNEL /k\n");
+	assert_int_equal(list.timeout, 0); /* PROMPT 0 without a menu: boots at once */
+}
+
+static void default_precedence(void **state)
+{
+	load("UI menu.c32\nDEFAULT a\nONTIMEOUT c\nLABEL a\nKERNEL /a\nLABEL b\nMENU DEFAULT\nKERNEL /b\n"
+	     "LABEL c\nKERNEL /c\n");
+	assert_str(list.v[list.default_index].title, "c");
+	tl_free(&list);
+	load("UI menu.c32\nDEFAULT a\nLABEL a\nKERNEL /a\nLABEL b\nMENU DEFAULT\nKERNEL /b\n");
+	assert_str(list.v[list.default_index].title, "b");
+	tl_free(&list);
+	load("DEFAULT B\nLABEL a\nKERNEL /a\nLABEL b\nKERNEL /b\n"); /* case-insensitive fallback */
+	assert_str(list.v[list.default_index].title, "b");
+}
+
+static void menu_label_hide_and_text(void **state)
+{
+	load("LABEL live\n MENU LABEL ^Start Live\n MENU HIDE\n TEXT HELP\n  kernel /evil\n"
+	     "  label bogus\n ENDTEXT\n KERNEL /vmlinuz\n"
+	     "LABEL back\n MENU LABEL Back\n MENU EXIT\nLABEL empty\n");
+	assert_int_equal(list.n, 1);
+	assert_str(list.v[0].title, "Start Live");
+	assert_str(list.v[0].kernel, "/vmlinuz");
+	assert_true(list.v[0].flags & TF_HIDDEN);
+	assert_int_equal(diags.lines.n, 1); /* "back" exits a menu: no message */
+	assert_str(diags.lines.v[0], "/boot/syslinux/syslinux.cfg:12: label 'empty' has no KERNEL line; skipped");
+}
+
+static void includes_relative_and_bounded(void **state)
+{
+	fake_file(&fs, "sdb1", "/boot/syslinux/menu.cfg", "LABEL inc\nKERNEL inc.img.gz\n");
+	fake_file(&fs, "sdb1", "/boot/syslinux/loop.cfg", "LABEL loop\nKERNEL /k\nINCLUDE loop.cfg\nINCLUDE loop.cfg\n");
+	load("include menu.cfg\nMENU INCLUDE /boot/syslinux/menu.cfg Title\nINCLUDE missing.cfg\n");
+	assert_int_equal(list.n, 2);
+	assert_str(list.v[0].kernel, "/boot/syslinux/inc.img.gz");
+	assert_int_equal(diags.lines.n, 1);
+	assert_true(str_starts(diags.lines.v[0], "/boot/syslinux/missing.cfg: cannot be read"));
+	tl_free(&list);
+	diag_free(&diags);
+	load("INCLUDE loop.cfg\n");
+	assert_true(list.n >= 15 && list.n <= 64);
+	assert_true(diags.lines.n > 0);
+	assert_non_null(strstr(diags.lines.v[0], "INCLUDEs nest too deep or are too many"));
+}
+
+static void mboot_is_multiboot(void **state)
+{
+	fake_file(&fs, "sr0", "/isolinux/isolinux.cfg",
+		  "label xen\n kernel mboot.c32\n append xen.gz console=none --- vmlinuz inst.stage2=hd:LABEL=Q "
+		  "quiet --- initrd.img\n");
+	load_from("sr0", "/isolinux/isolinux.cfg");
+	const struct target *t = &list.v[0];
+	assert_int_equal(t->kind, KIND_MULTIBOOT);
+	assert_true(target_bootable(t));
+	assert_str(t->kernel, "/isolinux/xen.gz");
+	assert_str(t->cmdline, "console=none");
+	assert_int_equal(t->nmodules, 2);
+	assert_str(t->modules[0].path, "/isolinux/vmlinuz");
+	assert_str(t->modules[0].cmdline, "inst.stage2=hd:LABEL=Q quiet");
+	assert_str(t->modules[1].path, "/isolinux/initrd.img");
+	assert_str(t->modules[1].cmdline, "");
+}
+
+static void not_bootable_kinds(void **state)
+{
+	load("LABEL hdt\nKERNEL hdt.c32\nLABEL local\nLOCALBOOT 0\nLABEL other\nCONFIG /other.cfg\n"
+	     "LABEL bs\nKERNEL boot.bss\nLABEL c32\nCOM32 reboot.c32\nLABEL dos\nKERNEL memdisk.img\n");
+	assert_int_equal(list.n, 6);
+	for (size_t i = 0; i < list.n; i++) {
+		assert_int_equal(list.v[i].kind, KIND_CHAIN);
+		assert_false(target_bootable(&list.v[i]));
+	}
+	assert_non_null(strstr(list.v[0].reason, "hdt.c32"));
+	assert_non_null(strstr(list.v[1].reason, "BIOS"));
+	assert_non_null(strstr(list.v[2].reason, "/other.cfg"));
+	assert_non_null(strstr(list.v[3].reason, "boot.bss"));
+}
+
+static void default_command_line(void **state)
+{
+	load("DEFAULT /vmlinuz root=/dev/sda2\nAPPEND quiet\n");
+	assert_int_equal(list.n, 1);
+	assert_str(list.v[0].title, "/vmlinuz root=/dev/sda2");
+	assert_str(list.v[0].kernel, "/vmlinuz");
+	assert_str(list.v[0].cmdline, "root=/dev/sda2 quiet");
+	assert_int_equal(list.default_index, 0);
+}
+
+/* A corpus file reference below the case directory. */
+static const char *below(const struct jv *file, const char *casename)
+{
+	const char *s = file ? jstr(file, "url") : NULL;
+	const char *at = s ? strstr(s, casename) : NULL;
+	return at ? at + strlen(casename) : NULL;
+}
+
+/* u-root lists the default first, then the others in file order, and leaves
+ * out what it cannot boot; see docs/corpus-differences.md for the rest. */
+static void check_uroot(const char *casename)
+{
+	char *dir = xasprintf("%s/uroot/syslinux/testdata/%s", corpus_dir(), casename);
+	char *jpath = xasprintf("%s.json", dir), *json;
+	if (read_file_at(AT_FDCWD, jpath, 1 << 22, &json, NULL) < 0)
+		skip();
+	fake_hostdir(&fs, casename, dir);
+	assert_int_equal(load_from(casename, "/isolinux/isolinux.cfg"), 0);
+	struct target_list order;
+	tl_init(&order);
+	struct target t;
+	target_copy(&t, &list.v[tl_default(&list)]);
+	tl_push(&order, &t);
+	for (size_t i = 0; i < list.n; i++)
+		if (i != tl_default(&list) && list.v[i].kind != KIND_CHAIN)
+			target_copy(&t, &list.v[i]), tl_push(&order, &t);
+	struct jv want;
+	const char *p = json;
+	jparse(&p, &want);
+	assert_int_equal(order.n, want.n);
+	for (size_t i = 0; i < want.n; i++) {
+		const struct jv *w = &want.v[i];
+		const struct target *g = &order.v[i];
+		struct strbuf name = {0};
+		for (const char *c = jstr(w, "name"); *c; c++)
+			if (*c != '^')
+				sb_putc(&name, *c);
+		assert_str(g->title, name.s);
+		sb_free(&name);
+		assert_str(g->kernel, below(jget(w, "kernel"), casename));
+		assert_str(g->cmdline ? g->cmdline : "", jstr(w, "cmdline"));
+		const struct jv *initrd = jget(w, "initrd"), *mods = jget(w, "modules");
+		assert_int_equal(g->initrds.n, initrd ? 1 : 0);
+		if (initrd)
+			assert_str(g->initrds.v[0], below(initrd, casename));
+		assert_int_equal(g->kind, mods ? KIND_MULTIBOOT : KIND_LINUX);
+		for (size_t m = 0; mods && m < mods->n; m++) {
+			assert_str(g->modules[m].path, below(&mods->v[m], casename));
+			/* u-root's module command line starts with the file as written */
+			char *full = *g->modules[m].cmdline
+				? xasprintf("%s %s", jstr(&mods->v[m], "name"), g->modules[m].cmdline)
+				: xstrdup(jstr(&mods->v[m], "name"));
+			assert_str(full, jstr(&mods->v[m], "cmdline"));
+			free(full);
+		}
+	}
+	jfree(&want);
+	tl_free(&order);
+	free(json), free(jpath), free(dir);
+}
+
+static void corpus_fedora_27(void **state)
+{
+	check_uroot("fedora_27_install");
+	assert_int_equal(list.timeout, 60);
+}
+
+static void corpus_qubes_3_2(void **state)
+{
+	check_uroot("qubes_3_2_install");
+}
+
+static void corpus_debian_9(void **state)
+{
+	check_uroot("debian_9_install");
+	assert_int_equal(diags.lines.n, 0);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(labels_paths_and_initrds), T(global_append_and_timeouts), T(default_precedence),
+		T(menu_label_hide_and_text), T(includes_relative_and_bounded), T(mboot_is_multiboot),
+		T(not_bootable_kinds), T(default_command_line), T(corpus_fedora_27), T(corpus_qubes_3_2),
+		T(corpus_debian_9),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
