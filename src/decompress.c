@@ -138,15 +138,22 @@ int unzip(const unsigned char *d, size_t len, size_t max, unsigned char **out, s
 	const char *fmt = unzip_format(d, len), *why = NULL;
 	if (!fmt)
 		return 0;
-	struct outbuf o = { NULL, 0, 0, max ? max : UNZIP_MAX_DEFAULT };
+	if (!max)
+		max = UNZIP_MAX_DEFAULT;
+	/* one byte of slack: a stream of exactly max bytes must be able to end */
+	struct outbuf o = { NULL, 0, 0, max + 1 };
 	int r = fmt[0] == 'g' ? gunzip(d, len, &o, &why)
 	      : fmt[0] == 'x' ? unxz(d, len, &o, &why)
 	      : unzstd(d, len, &o, &why);
+	if (!r && o.len > max) {
+		r = -1;
+		why = "too large";
+	}
 	if (r) {
 		free(o.b);
 		if (why && !strcmp(why, "too large"))
 			*err = xasprintf("the %s data would unpack to more than %zu MiB", fmt,
-					 o.max >> 20);
+					 max >> 20);
 		else
 			*err = xasprintf("the %s data cannot be unpacked: %s", fmt,
 					 why ? why : "out of memory");

@@ -1,0 +1,169 @@
+/* Unpacking in memory: each format round-trips data made here with the
+ * libraries' own compressors; damage and bombs give errors, never crashes. */
+#include "unit.h"
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+#include "decompress.h"
+
+static unsigned char *data;
+static size_t n = 300000;
+
+static int setup(void **state)
+{
+	data = malloc(n);
+	uint32_t x = 12345;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245 + 12345;
+		data[i] = (unsigned char)(i % 7 ? x >> 24 : 'k'); /* compressible, not trivial */
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	free(data);
+	return 0;
+}
+
+static unsigned char *gz(const unsigned char *d, size_t len, size_t *out)
+{
+	z_stream z = { 0 };
+	deflateInit2(&z, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY);
+	size_t cap = deflateBound(&z, len);
+	unsigned char *b = malloc(cap);
+	z.next_in = (unsigned char *)d;
+	z.avail_in = (uInt)len;
+	z.next_out = b;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*out = z.total_out;
+	deflateEnd(&z);
+	return b;
+}
+
+static unsigned char *xz(const unsigned char *d, size_t len, size_t *out)
+{
+	size_t cap = lzma_stream_buffer_bound(len);
+	unsigned char *b = malloc(cap);
+	*out = 0;
+	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, d, len, b, out, cap),
+			 LZMA_OK);
+	return b;
+}
+
+static unsigned char *zst(const unsigned char *d, size_t len, size_t *out)
+{
+	size_t cap = ZSTD_compressBound(len);
+	unsigned char *b = malloc(cap);
+	ZSTD_CCtx *c = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1); /* as the zstd command writes */
+	*out = ZSTD_compress2(c, b, cap, d, len);
+	ZSTD_freeCCtx(c);
+	assert_false(ZSTD_isError(*out));
+	return b;
+}
+
+typedef unsigned char *(*packer)(const unsigned char *, size_t, size_t *);
+static const struct { packer pack; const char *name; } formats[] = {
+	{ gz, "gzip" }, { xz, "xz" }, { zst, "zstd" },
+};
+
+static void round_trips(void **state)
+{
+	for (size_t f = 0; f < 3; f++) {
+		size_t zl, ol;
+		unsigned char *z = formats[f].pack(data, n, &zl), *o = NULL;
+		char *err = NULL;
+		assert_str(unzip_format(z, zl), formats[f].name);
+		assert_true(zl < n);
+		assert_int_equal(unzip(z, zl, 0, &o, &ol, &err), 1);
+		assert_int_equal(ol, n);
+		assert_memory_equal(o, data, n);
+		free(o);
+		free(z);
+	}
+}
+
+static void concatenated_gzip_members(void **state)
+{
+	size_t a, b, ol;
+	unsigned char *z1 = gz(data, 1000, &a), *z2 = gz(data + 1000, 2000, &b), *o;
+	unsigned char *both = malloc(a + b + 8);
+	memcpy(both, z1, a);
+	memcpy(both + a, z2, b);
+	memset(both + a + b, 0, 8); /* padding after the last member is ignored */
+	char *err = NULL;
+	assert_int_equal(unzip(both, a + b + 8, 0, &o, &ol, &err), 1);
+	assert_int_equal(ol, 3000);
+	assert_memory_equal(o, data, 3000);
+	free(o);
+	free(z1);
+	free(z2);
+	free(both);
+}
+
+static void not_compressed(void **state)
+{
+	unsigned char *o = (unsigned char *)"untouched";
+	size_t ol = 7;
+	char *err = NULL;
+	assert_int_equal(unzip(data, n, 0, &o, &ol, &err), 0);
+	assert_str((char *)o, "untouched");
+	assert_int_equal(ol, 7);
+	assert_null(unzip_format((const unsigned char *)"\x1f", 1));
+}
+
+static void damaged(void **state)
+{
+	for (size_t f = 0; f < 3; f++) {
+		size_t zl, ol;
+		unsigned char *z = formats[f].pack(data, n, &zl), *o = NULL;
+		char *err = NULL;
+		/* cut short */
+		assert_int_equal(unzip(z, zl / 2, 0, &o, &ol, &err), -1);
+		assert_non_null(strstr(err, formats[f].name));
+		free(err);
+		/* flipped bytes in the middle */
+		for (size_t i = zl / 3; i < zl / 3 + 16; i++)
+			z[i] ^= 0x55;
+		err = NULL;
+		assert_int_equal(unzip(z, zl, 0, &o, &ol, &err), -1);
+		assert_non_null(strstr(err, "cannot be unpacked"));
+		free(err);
+		free(z);
+	}
+}
+
+static void bombs_are_bounded(void **state)
+{
+	size_t big = 64 << 20;
+	unsigned char *zeros = calloc(1, big);
+	for (size_t f = 0; f < 3; f++) {
+		size_t zl, ol;
+		unsigned char *z = formats[f].pack(zeros, big, &zl), *o = NULL;
+		char *err = NULL;
+		assert_true(zl < big / 100);
+		assert_int_equal(unzip(z, zl, 4 << 20, &o, &ol, &err), -1);
+		assert_non_null(strstr(err, "more than 4 MiB"));
+		free(err);
+		/* exactly at the bound is fine */
+		assert_int_equal(unzip(z, zl, big, &o, &ol, &err), 1);
+		assert_int_equal(ol, big);
+		free(o);
+		free(z);
+	}
+	free(zeros);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(round_trips),
+		cmocka_unit_test(concatenated_gzip_members),
+		cmocka_unit_test(not_compressed),
+		cmocka_unit_test(damaged),
+		cmocka_unit_test(bombs_are_bounded),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
