@@ -6,7 +6,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CSTD    := -std=c11 -D_GNU_SOURCE -DKL_VERSION='"$(VERSION)"'
 CFLAGS_REL := $(CSTD) $(WARN) -Os -ffunction-sections -fdata-sections
 LDFLAGS_REL := -static -Wl,--gc-sections -s
-LIBS    := -l:libblkid.a -l:libz.a -l:liblzma.a -l:libzstd.a
+LIBS    := -l:libblkid.a -l:libz.a -l:liblzma.a -l:libzstd.a -l:libnettle.a
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) -Isrc
 
@@ -41,7 +41,7 @@ $(B)/libkl-test.a: $(TEST_OBJ)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libkl-test.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TEST) -Itests/unit $< $(B)/libkl-test.a -lcmocka -lblkid -lz -llzma -lzstd -o $@
+	$(CC) $(CFLAGS_TEST) -Itests/unit $< $(B)/libkl-test.a -lcmocka -lblkid -lz -llzma -lzstd -lnettle -o $@
 
 unit: $(UNIT_BIN)
 	@tools/run-unit $(UNIT_BIN)
