@@ -173,11 +173,11 @@ void grubdev_add_map(struct grubdev *g, const char *grub, const char *device)
 	devspec_free(&ds);
 }
 
-void grubdev_set_home(struct grubdev *g, const char *kname)
+void grubdev_set_home(struct grubdev *g, const char *device)
 {
 	free(g->home);
 	g->home = NULL;
-	const struct fsinfo *f = kname ? find_name(g, kname) : NULL;
+	const struct fsinfo *f = device ? find_spec(g, device) : NULL;
 	if (f && f->disk)
 		g->home = xstrdup(f->disk);
 }

@@ -27,10 +27,10 @@ struct grubdev *grubdev_new(const struct fsio *io);
 void grubdev_free(struct grubdev *g);
 /* A grub-map directive (SPEC section 4); overrides device.map entries. */
 void grubdev_add_map(struct grubdev *g, const char *grub, const char *device);
-/* The device (kernel name) the configuration being read was found on: without
+/* The device (SPEC section 3) the configuration being read was found on: without
  * a map, its disk is hd0 and the other hard disks follow in the kernel's
  * order, skipping disks a map names (see docs/grub-devices.md). NULL: none. */
-void grubdev_set_home(struct grubdev *g, const char *kname);
+void grubdev_set_home(struct grubdev *g, const char *device);
 /* A device.map file: "(hd0) /dev/sda" lines; problems are reported as FILE:LINE. */
 void grubdev_parse_device_map(struct grubdev *g, const char *text, size_t len, const char *name,
 			      struct diag_list *d);

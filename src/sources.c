@@ -1,0 +1,242 @@
+#include "sources.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "bls.h"
+#include "devpath.h"
+#include "grub2.h"
+#include "grub_legacy.h"
+#include "grubdev.h"
+#include "syslinux.h"
+
+struct src {
+	const struct config *c;
+	const struct fsio *io;
+	struct diag_list *d;
+	struct target_list found;
+};
+
+static char *to_device(void *ctx, const char *grubname)
+{
+	return grubdev_to_device(ctx, grubname, false);
+}
+
+static char *from_device(void *ctx, const char *kname)
+{
+	return grubdev_from_device(ctx, kname);
+}
+
+static bool exists(const struct src *s, const char *dev, const char *path)
+{
+	bool is_dir;
+	return s->io->stat(s->io->ctx, dev, path, &is_dir) == 0 && !is_dir;
+}
+
+/* The GRUB devices for files of one folder: grub-map lines, its device.map,
+ * and the disk it is on as hd0. */
+static struct grubdev *folder_map(struct src *s, const char *dev, const char *dir)
+{
+	struct grubdev *g = grubdev_new(s->io);
+	for (size_t i = 0; i < s->c->ngrub_maps; i++)
+		grubdev_add_map(g, s->c->grub_maps[i].grub, s->c->grub_maps[i].device);
+	grubdev_set_home(g, dev);
+	char *path = xasprintf("%s/device.map", dir), *text;
+	size_t len;
+	if (s->io->read(s->io->ctx, dev, path, 1 << 16, &text, &len) == 0) {
+		grubdev_parse_device_map(g, text, len, path, s->d);
+		free(text);
+	}
+	free(path);
+	return g;
+}
+
+static void run_grub2(struct src *s, const char *dev, const char *dir, const char *path)
+{
+	struct grubdev *g = folder_map(s, dev, dir);
+	struct grub2_opts o = {s->io, dev, path, to_device, from_device, g, NULL};
+	int r = grub2_load(&o, &s->found, s->d);
+	if (r < 0)
+		diag_add(s->d, path, 0, "cannot be read on %s (%s)", dev, strerror(-r));
+	grubdev_free(g);
+}
+
+static bool run_legacy(struct src *s, const char *dev, const char *dir)
+{
+	static const char *const names[] = {"menu.lst", "grub.conf"};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]), *text;
+		size_t len;
+		bool ok = s->io->read(s->io->ctx, dev, path, 1 << 20, &text, &len) == 0;
+		if (ok) {
+			struct grubdev *g = folder_map(s, dev, dir);
+			struct grub_legacy_opts o = {s->io, dev, path, g};
+			grub_legacy_parse(&o, text, len, &s->found, s->d);
+			grubdev_free(g);
+			free(text);
+		}
+		free(path);
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+/* A GRUB folder: grub.cfg, else menu.lst or grub.conf. */
+static bool grub_folder(struct src *s, const char *dev, const char *dir, bool legacy_too)
+{
+	char *cfg = xasprintf("%s/grub.cfg", dir);
+	bool found = exists(s, dev, cfg);
+	if (found)
+		run_grub2(s, dev, dir, cfg);
+	free(cfg);
+	return found || (legacy_too && run_legacy(s, dev, dir));
+}
+
+static bool runs_blscfg(const struct src *s, const char *dev, const char *dir)
+{
+	char *path = xasprintf("%s/grub.cfg", dir), *text = NULL;
+	bool r = s->io->read(s->io->ctx, dev, path, 1 << 20, &text, NULL) == 0 && strstr(text, "blscfg");
+	free(text);
+	free(path);
+	return r;
+}
+
+static void grub_autodetect(struct src *s, const char *dev, bool *blscfg)
+{
+	static const char *const dirs[] = {"/boot/grub", "/grub", "/boot/grub2", "/grub2"};
+	bool found = false;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !found; i++)
+		if ((found = grub_folder(s, dev, dirs[i], false)))
+			*blscfg = runs_blscfg(s, dev, dirs[i]);
+	struct strlist efi = {0};
+	s->io->list(s->io->ctx, dev, "/EFI", &efi);
+	for (size_t i = 0; i < efi.n; i++) {
+		if (!str_ends(efi.v[i], "/"))
+			continue;
+		char *dir = xasprintf("/EFI/%.*s", (int)strlen(efi.v[i]) - 1, efi.v[i]);
+		found |= grub_folder(s, dev, dir, false);
+		free(dir);
+	}
+	sl_free(&efi);
+	for (size_t i = 0; i < 2 && !found; i++)
+		found = run_legacy(s, dev, dirs[i]);
+}
+
+static void bls_autodetect(struct src *s, const char *dev)
+{
+	static const char *const dirs[] = {"/loader/entries", "/boot/loader/entries"};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		struct bls_opts o = {s->io, dev, dirs[i], NULL, NULL, true};
+		bls_load(&o, &s->found, s->d);
+	}
+}
+
+static void syslinux_autodetect(struct src *s, const char *dev)
+{
+	static const char *const families[][4] = {
+		{"/boot/syslinux/syslinux.cfg", "/syslinux/syslinux.cfg", "/syslinux.cfg", NULL},
+		{"/boot/extlinux/extlinux.conf", "/extlinux/extlinux.conf", "/extlinux.conf", NULL},
+		{"/boot/isolinux/isolinux.cfg", "/isolinux/isolinux.cfg", "/isolinux.cfg", NULL},
+	};
+	for (size_t f = 0; f < ARRAY_SIZE(families); f++)
+		for (size_t i = 0; families[f][i]; i++) {
+			struct syslinux_opts o = {s->io, dev, families[f][i]};
+			if (exists(s, dev, families[f][i]) && syslinux_load(&o, &s->found, s->d) == 0)
+				break;
+		}
+}
+
+static bool is_device(const struct fsinfo *f, const char *spec)
+{
+	struct devspec ds;
+	if (!spec || devspec_parse(spec, &ds) < 0)
+		return false;
+	const char *have = ds.by == DEV_BY_NAME ? f->name : ds.by == DEV_BY_LABEL ? f->label : f->uuid;
+	bool r = have && (ds.by == DEV_BY_UUID ? strcasecmp(have, ds.value) : strcmp(have, ds.value)) == 0;
+	devspec_free(&ds);
+	return r;
+}
+
+static void autodetect(struct src *s, const char *boot_device)
+{
+	const struct fsinfo *v;
+	size_t n = s->io->devices ? s->io->devices(s->io->ctx, &v) : 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].fstype || !v[i].name || is_device(&v[i], boot_device))
+			continue;
+		bool blscfg = false;
+		grub_autodetect(s, v[i].name, &blscfg);
+		if (!blscfg)
+			bls_autodetect(s, v[i].name);
+		syslinux_autodetect(s, v[i].name);
+	}
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_target(const struct target *a, const struct target *b)
+{
+	if (!same_str(a->title, b->title) || !same_str(a->root, b->root) ||
+	    !same_str(a->kernel, b->kernel) || !same_str(a->cmdline, b->cmdline) ||
+	    a->initrds.n != b->initrds.n || a->nmodules != b->nmodules || a->kind != b->kind)
+		return false;
+	for (size_t i = 0; i < a->initrds.n; i++)
+		if (strcmp(a->initrds.v[i], b->initrds.v[i]))
+			return false;
+	for (size_t i = 0; i < a->nmodules; i++)
+		if (strcmp(a->modules[i].path, b->modules[i].path) ||
+		    strcmp(a->modules[i].cmdline, b->modules[i].cmdline))
+			return false;
+	return true;
+}
+
+static void drop_repeats(struct target_list *l)
+{
+	for (size_t i = 1; i < l->n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_target(&l->v[j], &l->v[i])) {
+				if (l->default_index == (int)i)
+					l->default_index = (int)j;
+				tl_remove(l, i--);
+				break;
+			}
+}
+
+void sources_collect(const struct config *c, const struct fsio *io, const char *boot_device,
+		     struct target_list *out, struct diag_list *d)
+{
+	struct src s = {c, io, d, {0}};
+	tl_init(&s.found);
+	if (c->grub_path) {
+		char *dev, *path;
+		if (path_split(c->grub_path, &dev, &path) == 0 && dev) {
+			if (!grub_folder(&s, dev, path, true))
+				diag_add(d, "kexec-loader.conf", 0, "grub-path %s: no grub.cfg, menu.lst or "
+					 "grub.conf there", c->grub_path);
+		}
+		free(dev);
+		free(path);
+	}
+	if (config_grub_autodetect(c))
+		autodetect(&s, boot_device);
+	drop_repeats(&s.found);
+
+	size_t base = out->n;
+	for (size_t i = 0; i < c->targets.n; i++) {
+		struct target t;
+		target_copy(&t, &c->targets.v[i]);
+		tl_push(out, &t);
+	}
+	bool conf_rules = c->targets.n > 0;
+	int timeout = conf_rules || c->targets.timeout >= 0 ? c->targets.timeout : s.found.timeout;
+	bool hidden = !conf_rules && s.found.hidden_menu;
+	int def = conf_rules ? (int)base + (int)tl_default(&c->targets)
+		  : s.found.default_index >= 0 ? (int)out->n + s.found.default_index : -1;
+	tl_append(out, &s.found);
+	out->default_index = def;
+	out->timeout = timeout;
+	out->hidden_menu = hidden;
+}
