@@ -76,6 +76,7 @@ struct gentry {
 	const char *file, *dev; /* owned by the interpreter's file list */
 	int line;
 	int parent;             /* index of the enclosing submenu entry, -1 at the top */
+	struct target *bls;     /* an entry blscfg made from a BLS file, instead of a body */
 };
 
 struct gfile {

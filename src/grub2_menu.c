@@ -2,6 +2,7 @@
  * bodies (linux, initrd, multiboot, module, chainloader), default and
  * timeout, and the two entry points grub2_load and grub2_run_script. */
 #include "grub2_int.h"
+#include "bls.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ void g_menu_entry(struct gi *I, bool submenu, int line, int argc, char **argv,
 	struct gentry e = {.submenu = submenu, .body = body, .file = I->file, .dev = I->dev,
 			   .line = line, .parent = I->menu_parent};
 	bool opts = true;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (opts && !strcmp(a, "--")) {
 			opts = false;
@@ -45,7 +46,8 @@ void g_menu_entry(struct gi *I, bool submenu, int line, int argc, char **argv,
 	}
 	if (!e.args.n) {
 		g_error(I, line, "missing arguments");
-		diag_add(I->d, I->file, line, "%s without a title is ignored", argv[0]);
+		diag_add(I->d, I->file, line, "%s without a title is ignored",
+			 submenu ? "submenu" : "menuentry");
 		free(e.id);
 		return;
 	}
@@ -64,6 +66,9 @@ static void free_entries(struct gi *I, size_t from)
 		free(e->title);
 		free(e->id);
 		sl_free(&e->args);
+		if (e->bls)
+			target_free(e->bls);
+		free(e->bls);
 	}
 }
 
@@ -78,7 +83,7 @@ void g_menu_reset(struct gi *I)
 static void add_cmdline(struct strbuf *sb, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
-		if (sb->len)
+		if (i)
 			sb_putc(sb, ' ');
 		bool space = strchr(argv[i], ' ') != NULL;
 		if (space)
@@ -152,6 +157,8 @@ int g_cmd_loader(struct gi *I, int line, int argc, char **argv)
 		t->kind = KIND_LINUX;
 		sb_puts(&sb, "BOOT_IMAGE=");
 		add_cmdline(&sb, 1, argv + i);
+		if (i + 1 < argc)
+			sb_putc(&sb, ' ');
 		add_cmdline(&sb, argc - i - 1, argv + i + 1);
 	}
 	t->cmdline = sb.s ? sb_steal(&sb) : xstrdup("");
@@ -201,10 +208,76 @@ int g_cmd_module(struct gi *I, int line, int argc, char **argv)
 	return 0;
 }
 
+static const char *bls_var(void *ctx, const char *name)
+{
+	return gv_get(ctx, name);
+}
+
+static void add_bls_entry(struct gi *I, int line, struct target *t)
+{
+	char *argv[] = {t->title};
+	size_t n = I->nents;
+	g_menu_entry(I, false, line, 1, argv, NULL);
+	if (I->nents == n) {
+		target_free(t);
+		return;
+	}
+	struct gentry *e = &I->ents[n];
+	e->id = t->id ? xstrdup(t->id) : NULL;
+	e->bls = xmalloc(sizeof(*t));
+	*e->bls = *t;
+	target_init(t);
+}
+
+/* Fedora's blscfg: every BLS entry of $root becomes a menu entry, with
+ * $kernelopts and other variables taken from the environment. */
 int g_cmd_blscfg(struct gi *I, int line, int argc, char **argv)
 {
-	/* Boot Loader Spec entries come from src/bls.c once it exists. */
+	if (I->in_entry)
+		return 0;
+	char *dev = g_resolve_dev(I, gv_get(I, "root"));
+	if (!dev) {
+		g_error(I, line, "no such device: %s", gv_get(I, "root") ? gv_get(I, "root") : "");
+		return 1;
+	}
+	const char *dirs[] = {gv_get(I, "blsdir"), "/loader/entries", "/boot/loader/entries"};
+	struct target_list l;
+	tl_init(&l);
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !l.n; i++) {
+		struct bls_opts bo = {.io = I->o->io, .device = dev, .dir = dirs[i], .lookup = bls_var,
+				      .lookup_ctx = I};
+		if (dirs[i] && I->o->io && I->o->io->list)
+			bls_load(&bo, &l, I->d);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		add_bls_entry(I, line, &l.v[i]);
+	tl_free(&l);
+	free(dev);
 	return 0;
+}
+
+/* A BLS entry as GRUB's blscfg boots it: linux and initrd on its device,
+ * "BOOT_IMAGE=" first. */
+static void bls_target(struct target *t, const struct target *b)
+{
+	const char *dev = b->root ? b->root : "";
+	struct strbuf sb = {0};
+	target_copy(t, b);
+	free(t->kernel);
+	t->kernel = b->kernel[0] == '(' ? xstrdup(b->kernel) : xasprintf("(%s)%s", dev, b->kernel);
+	for (size_t i = 0; i < t->initrds.n; i++) {
+		if (t->initrds.v[i][0] != '(') {
+			char *p = xasprintf("(%s)%s", dev, t->initrds.v[i]);
+			free(t->initrds.v[i]);
+			t->initrds.v[i] = p;
+		}
+	}
+	if (t->kind == KIND_LINUX) {
+		sb_printf(&sb, "BOOT_IMAGE=%s%s%s", b->kernel, b->cmdline && *b->cmdline ? " " : "",
+			  b->cmdline ? b->cmdline : "");
+		free(t->cmdline);
+		t->cmdline = sb_steal(&sb);
+	}
 }
 
 /* ---- building the menu once the script has run ---- */
@@ -270,6 +343,10 @@ static int eval_entry(struct gi *I, size_t idx, const char *title, struct target
 	struct gentry *e = &I->ents[idx];
 	struct target t;
 	target_init(&t);
+	if (e->bls) {
+		bls_target(&t, e->bls);
+		return (int)tl_push(out, &t);
+	}
 	t.title = xstrdup(title);
 	t.id = e->id ? xstrdup(e->id) : NULL;
 	t.origin = xasprintf("%s:%d on %s", e->file, e->line, e->dev ? e->dev : "?");
@@ -339,7 +416,7 @@ static int build(struct gi *I, size_t from, size_t to, const char *path, const c
 	int chosen = pick(I, from, to, spec), result = -1;
 	const char *rest = spec ? spec_rest(spec) : NULL;
 	for (size_t i = from; i < to; i++) {
-		char *title = path ? xasprintf("%s>%s", path, I->ents[i].title) : xstrdup(I->ents[i].title);
+		char *title = xstrdup(I->ents[i].title);
 		bool mine = (int)(i - from) == chosen;
 		int r = I->ents[i].submenu ? eval_submenu(I, i, title, mine ? rest : NULL, out)
 					  : eval_entry(I, i, title, out);

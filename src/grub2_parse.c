@@ -280,6 +280,10 @@ static bool read_word(struct gp *g, struct wbuf *w)
 				g->p += 2;
 				g->line++;
 			} else {
+				/* GRUB keeps the backslash before letters and digits, so
+				 * "LABEL=CentOS\x207" reaches the kernel as written */
+				if (is_name_char((unsigned char)g->p[1]))
+					sb_putc(&w->lit, '\\');
 				sb_putc(&w->lit, g->p[1]);
 				g->p += 2;
 			}

@@ -45,6 +45,8 @@ struct fake_fs {
 	size_t n;
 	struct fsinfo *infos;
 	int reads; /* how many files were read */
+	/* one more file, kept elsewhere on the host: the config under test */
+	const char *ovl_dev, *ovl_path, *ovl_host;
 };
 
 static inline void fake_add(struct fake_fs *f, const char *name, const char *dir, const char *uuid,
@@ -86,6 +88,8 @@ static inline struct fake_dev *fake_find(struct fake_fs *f, const char *dev)
 /* The host path of a file on a fake device, confined to its directory. */
 static inline char *fake_path(struct fake_fs *f, const char *dev, const char *path)
 {
+	if (f->ovl_dev && dev && !strcmp(dev, f->ovl_dev) && !strcmp(path, f->ovl_path))
+		return xstrdup(f->ovl_host);
 	struct fake_dev *d = fake_find(f, dev);
 	if (!d || !d->dir || strstr(path, ".."))
 		return NULL;
@@ -118,10 +122,43 @@ static inline int fake_stat(void *ctx, const char *dev, const char *path, bool *
 	return r;
 }
 
+static inline int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static inline int fake_list(void *ctx, const char *dev, const char *path, struct strlist *names)
+{
+	char *p = fake_path(ctx, dev, path);
+	DIR *d = p ? opendir(p) : NULL;
+	if (!d) {
+		free(p);
+		return -ENOENT;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *full = xasprintf("%s/%s", p, e->d_name);
+		struct stat st;
+		bool dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		sl_push_owned(names, dir ? xasprintf("%s/", e->d_name) : xstrdup(e->d_name));
+		free(full);
+	}
+	closedir(d);
+	free(p);
+	qsort(names->v, names->n, sizeof(char *), cmp_str);
+	return 0;
+}
+
 static inline size_t fake_devices(void *ctx, const struct fsinfo **v)
 {
 	struct fake_fs *f = ctx;
-	free(f->infos);
+	/* stable between calls, as the device layer's list is */
+	if (f->infos) {
+		*v = f->infos;
+		return f->n;
+	}
 	f->infos = xcalloc(f->n ? f->n : 1, sizeof(*f->infos));
 	for (size_t i = 0; i < f->n; i++)
 		f->infos[i] = f->v[i].info;
@@ -131,7 +168,7 @@ static inline size_t fake_devices(void *ctx, const struct fsinfo **v)
 
 static inline struct fsio fake_io(struct fake_fs *f)
 {
-	struct fsio io = {.ctx = f, .read = fake_read, .stat = fake_stat, .devices = fake_devices};
+	struct fsio io = {.ctx = f, .read = fake_read, .stat = fake_stat, .list = fake_list, .devices = fake_devices};
 	return io;
 }
 
