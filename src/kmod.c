@@ -555,7 +555,7 @@ static void report_param(struct kmod *km, const char *module, const char *param)
 }
 
 /* For a module that was loaded before its options were known. */
-static void write_param(struct kmod *km, const char *module, const char *param, const char *value)
+static bool write_param(struct kmod *km, const char *module, const char *param, const char *value)
 {
 	char *file = param_file(km, module, param);
 	int fd = open(file, O_WRONLY | O_CLOEXEC | O_TRUNC);
@@ -568,6 +568,7 @@ static void write_param(struct kmod *km, const char *module, const char *param, 
 			 "kexec-loader.conf was read and the kernel does not let it change now (%s: %s).",
 			 param, value, module, file, strerror(e));
 	free(file);
+	return n >= 0;
 }
 
 /* Logs what the kernel made of each parameter; with write, sets it first. */
@@ -576,9 +577,7 @@ static void apply_params(struct kmod *km, const char *module, const char *params
 	const char *p = params;
 	struct strbuf name = {0}, value = {0};
 	while ((p = next_param(p, &name, &value))) {
-		if (name.len && write)
-			write_param(km, module, name.s, value.s);
-		if (name.len)
+		if (name.len && (!write || write_param(km, module, name.s, value.s)))
 			report_param(km, module, name.s);
 		sb_free(&name);
 		sb_free(&value);
