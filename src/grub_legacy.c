@@ -187,7 +187,7 @@ static void c_global(struct reader *r, const char *word, char *arg)
 
 /* Commands GRUB legacy knows that change nothing kexec-loader does. */
 static const char *const ignored[] = {
-	"fallback", "hiddenmenu", "password", "color", "splashimage", "gfxmenu", "foreground",
+	"fallback", "password", "color", "splashimage", "gfxmenu", "foreground",
 	"background", "serial", "terminal", "viewport", "shade", "savedefault", "boot", "lock",
 	"quiet", "pause", "map", "hide", "unhide", "setkey", "debug", "bootp", "dhcp", "rarp",
 	"ifconfig", "tftpserver", "displaymem", "displayapm", "geometry", "impsprobe", "partnew",
@@ -211,6 +211,10 @@ static void command(struct reader *r, const char *word, char *arg)
 	for (size_t i = 0; i < ARRAY_SIZE(ignored); i++)
 		if (strcmp(word, ignored[i]) == 0)
 			return;
+	if (!r->cur_line && strcmp(word, "hiddenmenu") == 0) {
+		r->list.hidden_menu = true;
+		return;
+	}
 	if (!r->cur_line) {
 		if (strcmp(word, "default") == 0 || strcmp(word, "timeout") == 0)
 			c_global(r, word, arg);
@@ -270,5 +274,8 @@ void grub_legacy_parse(const struct grub_legacy_opts *o, const char *text, size_
 	free(r.index);
 	free(buf);
 	target_free(&r.cur);
+	bool hidden = r.list.hidden_menu, takes_timeout = out->timeout < 0;
 	tl_append(out, &r.list);
+	if (takes_timeout)
+		out->hidden_menu = hidden;
 }

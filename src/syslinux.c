@@ -25,7 +25,7 @@ struct sx {
 	char *def, *ontimeout, *append, *ui;
 	int timeout, prompt; /* -1: not given */
 	int files, depth;
-	bool in_text;
+	bool in_text, hidden_menu;
 };
 
 static void set(char **field, const char *value)
@@ -58,6 +58,8 @@ static void menu_directive(struct sx *x, char *arg)
 		char *p = resolve(x, rest);
 		load(x, p);
 		free(p);
+	} else if (!strcasecmp(arg, "hidden")) {
+		x->hidden_menu = true; /* the menu shows only on a key press */
 	} else if (!l) {
 		return; /* MENU TITLE, colours, …: the look of SYSLINUX's own menu */
 	} else if (!strcasecmp(arg, "label")) {
@@ -384,6 +386,9 @@ int syslinux_load(const struct syslinux_opts *o, struct target_list *out, struct
 	for (size_t i = 0; i < x.n; i++)
 		free_label(&x.v[i]);
 	free(x.v), free(x.cwd), free(x.def), free(x.ontimeout), free(x.append), free(x.ui);
+	bool takes_timeout = out->timeout < 0;
 	tl_append(out, &l);
+	if (takes_timeout)
+		out->hidden_menu = x.hidden_menu;
 	return 0;
 }

@@ -53,6 +53,7 @@ static void entries_default_and_timeout(void **state)
 	assert_int_equal(list.n, 2);
 	assert_int_equal(list.default_index, 1);
 	assert_int_equal(list.timeout, 5);
+	assert_true(list.hidden_menu);
 	const struct target *t = &list.v[0];
 	assert_str(t->title, "Debian GNU/Linux, kernel 2.6.26-2-686");
 	assert_str(t->origin, "/boot/grub/menu.lst:8 on sda1");
@@ -76,6 +77,7 @@ static void equals_signs_and_later_initrd(void **state)
 	      " initrd /one\n initrd /two\n");
 	assert_int_equal(diags.lines.n, 0);
 	assert_int_equal(list.timeout, 0);
+	assert_false(list.hidden_menu);
 	assert_int_equal(list.default_index, 0);
 	assert_str(list.v[0].cmdline, "ro root=LABEL=x");
 	assert_int_equal(list.v[0].initrds.n, 1);

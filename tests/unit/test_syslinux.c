@@ -66,9 +66,11 @@ static void global_append_and_timeouts(void **state)
 	assert_str(list.v[0].cmdline, "console=ttyS0");
 	assert_str(list.v[1].cmdline, "own");
 	assert_int_equal(list.timeout, 2); /* 1.5 s, rounded up */
+	assert_false(list.hidden_menu);
 	tl_free(&list);
-	load("DEFAULT vesamenu.c32\nTIMEOUT 0\nLABEL a\nKERNEL /k\n");
+	load("DEFAULT vesamenu.c32\nTIMEOUT 0\nMENU HIDDEN\nLABEL a\nKERNEL /k\n");
 	assert_int_equal(list.timeout, -1); /* a menu with TIMEOUT 0 waits */
+	assert_true(list.hidden_menu);
 	tl_free(&list);
 	load("DEFAULT a\nTIMEOUT 100\nLABEL a\nKERNEL /k\n");
 	assert_int_equal(list.timeout, 0); /* PROMPT 0 without a menu: boots at once */
