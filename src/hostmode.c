@@ -10,8 +10,10 @@
 #include <string.h>
 #include "conf.h"
 #include "disk.h"
+#include "grub2.h"
 #include "json.h"
 #include "log.h"
+#include "sources.h"
 
 struct host_opts {
 	bool json;
@@ -23,12 +25,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: kexec-loader [OPTION]... list [CONFIG]\n"
+		"       kexec-loader grub-script FILE\n"
 		"Boot loader that starts Linux with kexec. As /init of an initramfs it shows\n"
 		"a boot menu; as a command it lists what a configuration offers.\n"
 		"\n"
 		"Commands:\n"
-		"  list [CONFIG]     list the targets of CONFIG (a kexec-loader.conf) and the\n"
-		"                    problems found in it\n"
+		"  list [CONFIG]     list the targets that CONFIG (a kexec-loader.conf) and the\n"
+		"                    GRUB, BLS and SYSLINUX files of the --dev filesystems give,\n"
+		"                    and the problems found in them\n"
+		"  grub-script FILE  run a GRUB 2 script and print what its echo commands write\n"
 		"\n"
 		"Options:\n"
 		"  --json            one JSON object per line for each target, then one per problem\n"
@@ -90,30 +95,64 @@ static void print_target(const struct target *t, bool is_default, bool json)
 		printf("    cannot boot: %s\n", t->reason);
 }
 
-static int list(const struct host_opts *o)
+static int read_config(const struct host_opts *o, struct config *c, struct diag_list *d)
 {
+	if (!o->config)
+		return 0;
 	char *text;
 	size_t len;
 	int r = read_file_at(AT_FDCWD, o->config, 1 << 20, &text, &len);
 	if (r < 0) {
 		fprintf(stderr, "kexec-loader: cannot read %s: %s\n", o->config, strerror(-r));
-		return 1;
+		return -1;
 	}
+	conf_parse(c, d, text, len, o->config, o->boot_dev);
+	free(text);
+	return 0;
+}
+
+static int list(const struct host_opts *o)
+{
 	struct config c;
 	struct diag_list d = {0};
+	struct target_list all;
 	config_init(&c);
-	conf_parse(&c, &d, text, len, o->config, o->boot_dev);
-	free(text);
-	size_t def = tl_default(&c.targets);
-	for (size_t i = 0; i < c.targets.n; i++)
-		print_target(&c.targets.v[i], i == def, o->json);
+	tl_init(&all);
+	if (read_config(o, &c, &d) < 0)
+		return 1;
+	sources_collect(&c, disk_fsio(), o->boot_dev, &all, &d);
+	size_t def = tl_default(&all);
+	for (size_t i = 0; i < all.n; i++)
+		print_target(&all.v[i], i == def, o->json);
 	for (size_t i = 0; i < d.lines.n; i++) {
 		if (o->json)
 			json_problem(stdout, d.lines.v[i]);
 		else
 			fprintf(stderr, "%s\n", d.lines.v[i]);
 	}
+	tl_free(&all);
 	config_free(&c);
+	diag_free(&d);
+	return 0;
+}
+
+static int grub_script(const char *file)
+{
+	char *text;
+	size_t len;
+	int r = read_file_at(AT_FDCWD, file, 4 << 20, &text, &len);
+	if (r < 0) {
+		fprintf(stderr, "kexec-loader: cannot read %s: %s\n", file, strerror(-r));
+		return 1;
+	}
+	struct strbuf out = {0};
+	struct diag_list d = {0};
+	grub2_run_script(text, len, file, &out, &d);
+	fwrite(out.s ? out.s : "", 1, out.len, stdout);
+	for (size_t i = 0; i < d.lines.n; i++)
+		fprintf(stderr, "%s\n", d.lines.v[i]);
+	free(text);
+	sb_free(&out);
 	diag_free(&d);
 	return 0;
 }
@@ -139,9 +178,11 @@ int host_main(int argc, char **argv)
 		}
 	}
 	if (optind < argc && strcmp(argv[optind], "list") == 0) {
-		o.config = optind + 1 < argc ? argv[optind + 1] : "kexec-loader.conf";
+		o.config = optind + 1 < argc ? argv[optind + 1] : NULL;
 		return list(&o);
 	}
+	if (optind + 1 < argc && strcmp(argv[optind], "grub-script") == 0)
+		return grub_script(argv[optind + 1]);
 	usage(stderr);
 	return 2;
 }

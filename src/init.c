@@ -20,6 +20,7 @@
 #include "disk.h"
 #include "log.h"
 #include "menu.h"
+#include "sources.h"
 #include "term.h"
 
 #define MNT_DIR "/run/mnt"
@@ -28,7 +29,10 @@
 static struct settings S;
 static struct term T;
 static struct config CFG;
-static struct strlist messages; /* shown on the menu screen */
+static struct target_list TL;      /* every target of every source */
+static struct strlist messages;    /* problems and errors, kept until restart */
+static struct strlist source_msgs; /* problems of the sources, replaced on each rescan */
+static struct strlist shown;       /* both, as the menu shows them */
 static const char *boot_dev;    /* the boot disk, or NULL when there is none */
 static volatile sig_atomic_t cad_pressed;
 
@@ -145,6 +149,35 @@ static void add_message(const char *fmt, ...)
 	va_end(ap);
 	log_warn("%s", m);
 	sl_push_owned(&messages, m);
+	sl_free(&shown);
+	sl_copy(&shown, &source_msgs);
+	sl_copy(&shown, &messages);
+}
+
+/* Collects the targets of every source again (at start, and when disks come
+ * or go); keeps the selection on the same target when it is still there. */
+static void rebuild_targets(int *selected)
+{
+	char *title = selected && *selected >= 0 && (size_t)*selected < TL.n
+			      ? xstrdup(TL.v[*selected].title) : NULL;
+	struct diag_list d = {0};
+	tl_free(&TL);
+	sources_collect(&CFG, disk_fsio(), boot_dev, &TL, &d);
+	sl_free(&source_msgs);
+	for (size_t i = 0; i < d.lines.n; i++) {
+		log_warn("%s", d.lines.v[i]);
+		sl_push(&source_msgs, d.lines.v[i]);
+	}
+	diag_free(&d);
+	sl_free(&shown);
+	sl_copy(&shown, &source_msgs);
+	sl_copy(&shown, &messages);
+	log_info("%zu boot targets", TL.n);
+	if (title) {
+		int i = tl_find_title(&TL, title);
+		*selected = i >= 0 ? i : (int)tl_default(&TL);
+	}
+	free(title);
 }
 
 /* Waits, driven by device events, until the boot disk appears or a key is pressed. */
@@ -256,7 +289,7 @@ static void load_disk_modules(void)
 
 static void try_boot(size_t i)
 {
-	const struct target *t = &CFG.targets.v[i];
+	const struct target *t = &TL.v[i];
 	char *err = NULL;
 	term_printf(&T, "\r\nBooting '%s'\r\n", t->title);
 	log_info("booting '%s' (%s)", t->title, t->origin);
@@ -268,7 +301,7 @@ static void try_boot(size_t i)
 
 static int chosen_on_cmdline(void)
 {
-	const struct target_list *l = &CFG.targets;
+	const struct target_list *l = &TL;
 	if (S.boot_index >= 0) {
 		if ((size_t)S.boot_index < l->n)
 			return S.boot_index;
@@ -285,39 +318,64 @@ static int chosen_on_cmdline(void)
 	return -1;
 }
 
-static void no_targets(void)
+static void draw_no_targets(void)
 {
 	term_puts(&T, "\033[H\033[2J");
 	char *hdr = menu_header();
 	term_printf(&T, "%s\r\n\r\nNo boot targets were found.\r\n\r\n", hdr);
 	free(hdr);
-	for (size_t i = 0; i < messages.n; i++)
-		term_printf(&T, "%s\r\n", messages.v[i]);
-	term_puts(&T, "\r\nKeys: Enter looks for the boot disk again\r\n");
-	while (term_key(&T, -1, -1) != KEY_ENTER)
-		;
+	for (size_t i = 0; i < shown.n; i++)
+		term_printf(&T, "%s\r\n", shown.v[i]);
+	term_puts(&T, "\r\nKeys: Enter looks for the boot disk again; plugging in a disk "
+		      "adds its targets\r\n");
+}
+
+/* Nothing to boot: wait for a disk to appear, or for Enter to start over. */
+static void no_targets(void)
+{
+	draw_no_targets();
+	for (;;) {
+		int k = term_key(&T, -1, devices_fd());
+		if (k == KEY_EVENT) {
+			if (devices_handle_events() > 0) {
+				rebuild_targets(NULL);
+				if (TL.n)
+					return;
+				draw_no_targets();
+			}
+			continue;
+		}
+		if (k == KEY_ENTER)
+			break;
+	}
 	sl_free(&messages);
 	config_free(&CFG);
 	find_boot_disk();
 	read_config();
+	rebuild_targets(NULL);
 }
 
 /* Device events while the menu is shown: modules load, disks come and go. */
 static bool menu_event(void *ctx)
 {
-	return devices_handle_events() > 0;
+	struct menu *m = ctx;
+	if (devices_handle_events() <= 0)
+		return false;
+	rebuild_targets(&m->selected);
+	return true;
 }
 
 static void menu_loop(void)
 {
-	struct menu m = {.term = &T, .targets = &CFG.targets, .messages = &messages,
-			 .selected = (int)tl_default(&CFG.targets), .countdown = true,
-			 .hidden = CFG.targets.hidden_menu, .event_fd = devices_fd(),
+	struct menu m = {.term = &T, .targets = &TL, .messages = &shown,
+			 .selected = (int)tl_default(&TL), .countdown = true,
+			 .hidden = TL.hidden_menu, .event_fd = devices_fd(),
 			 .on_event = menu_event};
+	m.ctx = &m;
 	for (;;) {
-		if (CFG.targets.n == 0) {
+		if (TL.n == 0) {
 			no_targets();
-			m.selected = (int)tl_default(&CFG.targets);
+			m.selected = (int)tl_default(&TL);
 			continue;
 		}
 		enum menu_action a = menu_run(&m);
@@ -343,6 +401,8 @@ _Noreturn void init_main(int argc, char **argv)
 	find_boot_disk();
 	read_config();
 	load_disk_modules();
+	tl_init(&TL);
+	rebuild_targets(NULL);
 	int now = chosen_on_cmdline();
 	if (now >= 0)
 		try_boot((size_t)now);
