@@ -319,8 +319,9 @@ static int pick(struct gi *I, size_t from, size_t to, const char *spec)
 	if (!spec)
 		return -1;
 	char *end;
-	unsigned long n = strtoul(spec, &end, 0);
-	if (end != spec && spec[0] >= '0' && spec[0] <= '9')
+	unsigned long n = strtoul(spec, &end, 10);
+	/* a number only when all of it is (up to a '>'): Fedora's ids start with digits */
+	if (end != spec && spec[0] >= '0' && spec[0] <= '9' && (!*end || (*end == '>' && end[1] != '>')))
 		return n < to - from ? (int)n : 0;
 	for (size_t i = from; i < to; i++)
 		if (entry_eq(I->ents[i].title, spec) || entry_eq(I->ents[i].id, spec))
@@ -400,9 +401,10 @@ static int eval_submenu(struct gi *I, size_t idx, const char *title, const char 
 	sl_free(&args);
 	const char *d = gv_get(I, "default");
 	char *own = d ? xstrdup(d) : NULL;
-	gv_rollback(I, mark);
 	size_t first = out->n;
+	/* its entries run in the submenu's context too */
 	int r = build(I, from, to, title, spec ? spec : own ? own : "0", out);
+	gv_rollback(I, mark);
 	free(own);
 	free_entries(I, from);
 	return r >= 0 ? r : out->n > first ? (int)first : -1;
