@@ -4,8 +4,12 @@ CC      ?= gcc
 B       := build
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CSTD    := -std=c11 -D_GNU_SOURCE -DKL_VERSION='"$(VERSION)"'
-CFLAGS_REL := $(CSTD) $(WARN) -Os -ffunction-sections -fdata-sections
-LDFLAGS_REL := -static -Wl,--gc-sections -s
+# Size matters (the initramfs is loaded from slow media): no unwind tables in
+# C code, no page-aligned padding between segments.
+CFLAGS_REL := $(CSTD) $(WARN) -Os -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+LDFLAGS_REL := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-id=none \
+	-Wl,-z,norelro
 LIBS    := -l:libblkid.a -l:libz.a -l:liblzma.a -l:libzstd.a -l:libnettle.a
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) -Isrc
