@@ -138,6 +138,8 @@ static void c_chainloader(struct reader *r, const char *word, const char *arg)
 {
 	r->cur.kind = KIND_CHAIN;
 	r->cur_boots = true;
+	if (!r->cur.kernel) /* shown in the menu as what it would start */
+		r->cur.kernel = xstrdup(*arg ? arg : word);
 	if (strcmp(word, "configfile") == 0)
 		target_refuse(&r->cur, "it opens another menu (%s), which is not read from here", arg);
 	else if (strcmp(word, "makeactive") == 0)

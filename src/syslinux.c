@@ -229,8 +229,10 @@ static void mboot(const struct sx *x, const char *append, struct target *t)
 		part = sep ? sep + 3 : NULL;
 	}
 	free(copy);
-	if (!t->kernel)
+	if (!t->kernel) {
+		t->kernel = resolve(x, "mboot.c32");
 		target_refuse(t, "mboot.c32 is given no kernel in its APPEND line");
+	}
 }
 
 static void refuse_kind(struct target *t, const char *how, const char *kernel)
@@ -291,6 +293,7 @@ static void make_target(const struct sx *x, struct label *l, struct target *t)
 			sb_printf(&cmd, "%s%s", cmd.len ? " " : "", append);
 		t->kernel = resolve(x, kfile);
 		t->cmdline = cmd.len ? sb_steal(&cmd) : NULL;
+		sb_free(&cmd);
 		initrds_from(x, t->cmdline ? t->cmdline : "", &t->initrds);
 	} else {
 		t->kernel = resolve(x, kfile);
