@@ -432,7 +432,7 @@ static int exec_menu(struct gi *I, const struct gnode *n)
 {
 	struct strlist av = {0};
 	g_expand(I, n->w, n->nw, &av);
-	g_menu_entry(I, n->kind == GK_SUBMENU, n->line, (int)av.n, av.v, n->a);
+	g_menu_entry(I, n->kind == GK_SUBMENU, n->line, (int)av.n, av.v, n);
 	sl_free(&av);
 	return 0;
 }

@@ -42,12 +42,19 @@ struct gnode {
 	const struct gword *w;
 	struct gnode *a, *b, *c; /* IF: condition, then, else; WHILE: condition, body; others: body in a */
 	struct gnode *next;
+	/* MENU, SUBMENU: the body's text, parsed again when it runs, as GRUB
+	 * keeps it (the file's text outlives the node) */
+	const char *src;
+	int srclen, srcline;
 };
 
 /* Parses a whole script. Commands with a syntax error are left out and
  * reported as NAME:LINE; the rest is returned. */
 struct gnode *g_parse(const char *text, size_t len, const char *name, struct g_arena *ar,
 		      struct diag_list *d);
+/* The same, for text that starts at line line0 of its file. */
+struct gnode *g_parse_at(const char *text, size_t len, const char *name, int line0,
+			 struct g_arena *ar, struct diag_list *d);
 
 /* ---- the interpreter ---- */
 
@@ -72,7 +79,8 @@ struct gentry {
 	bool submenu;
 	char *title, *id;
 	struct strlist args; /* $1…: the title and the extra arguments */
-	const struct gnode *body;
+	const char *src;     /* the body's text */
+	int srclen, srcline;
 	const char *file, *dev; /* owned by the interpreter's file list */
 	int line;
 	int parent;             /* index of the enclosing submenu entry, -1 at the top */
@@ -149,7 +157,7 @@ int g_cmd_probe(struct gi *I, int line, int argc, char **argv);
 
 /* The menu (grub2_menu.c). */
 void g_menu_entry(struct gi *I, bool submenu, int line, int argc, char **argv,
-		  const struct gnode *body);
+		  const struct gnode *n);
 void g_menu_reset(struct gi *I);
 int g_cmd_loader(struct gi *I, int line, int argc, char **argv);
 int g_cmd_initrd(struct gi *I, int line, int argc, char **argv);

@@ -11,7 +11,7 @@
 /* ---- menuentry / submenu ---- */
 
 void g_menu_entry(struct gi *I, bool submenu, int line, int argc, char **argv,
-		  const struct gnode *body)
+		  const struct gnode *n)
 {
 	if (I->in_entry)
 		return; /* only when that entry boots */
@@ -22,8 +22,13 @@ void g_menu_entry(struct gi *I, bool submenu, int line, int argc, char **argv,
 		I->limit_told = true;
 		return;
 	}
-	struct gentry e = {.submenu = submenu, .body = body, .file = I->file, .dev = I->dev,
+	struct gentry e = {.submenu = submenu, .file = I->file, .dev = I->dev,
 			   .line = line, .parent = I->menu_parent};
+	if (n) {
+		e.src = n->src;
+		e.srclen = n->srclen;
+		e.srcline = n->srcline;
+	}
 	bool opts = true;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -339,6 +344,29 @@ static void reset_run(struct gi *I)
 	I->depth = 0;
 }
 
+/* Parses and runs an entry's body. Functions it defines do not outlive it:
+ * GRUB would define them only when the entry runs. */
+static void run_body(struct gi *I, const struct gentry *e)
+{
+	if (!e->src)
+		return;
+	struct g_arena ar = {0};
+	size_t nf = I->nfuncs;
+	const struct gnode **bodies = xmalloc((nf ? nf : 1) * sizeof(*bodies));
+	for (size_t i = 0; i < nf; i++)
+		bodies[i] = I->funcs[i].body;
+	struct gnode *n = g_parse_at(e->src, (size_t)e->srclen, e->file, e->srcline, &ar, I->d);
+	reset_run(I);
+	g_exec_list(I, n);
+	reset_run(I);
+	while (I->nfuncs > nf)
+		free(I->funcs[--I->nfuncs].name);
+	for (size_t i = 0; i < nf; i++)
+		I->funcs[i].body = bodies[i];
+	free(bodies);
+	ga_free(&ar);
+}
+
 static int eval_entry(struct gi *I, size_t idx, const char *title, struct target_list *out)
 {
 	struct gentry *e = &I->ents[idx];
@@ -359,9 +387,7 @@ static int eval_entry(struct gi *I, size_t idx, const char *title, struct target
 	I->cur = &t;
 	I->in_entry = true;
 	I->cur_initrd_ok = false;
-	reset_run(I);
-	g_exec_list(I, e->body);
-	reset_run(I);
+	run_body(I, e);
 	I->in_entry = false;
 	I->cur = NULL;
 	I->argv = saved;
@@ -390,9 +416,8 @@ static int eval_submenu(struct gi *I, size_t idx, const char *title, const char 
 	I->file = I->ents[idx].file;
 	I->dev = I->ents[idx].dev;
 	size_t from = I->nents;
-	reset_run(I);
-	g_exec_list(I, I->ents[idx].body);
-	reset_run(I);
+	struct gentry copy = I->ents[idx]; /* the array may move while it runs */
+	run_body(I, &copy);
 	size_t to = I->nents;
 	I->file = ofile;
 	I->dev = odev;

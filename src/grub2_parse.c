@@ -13,12 +13,20 @@ struct g_chunk {
 	max_align_t data[];
 };
 
-void *ga_alloc(struct g_arena *a, size_t n)
+static void *ga_take(struct g_arena *a, size_t n, size_t align)
 {
-	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
 	struct g_chunk *c = a->head;
+	if (c) {
+		size_t u = (c->used + align - 1) / align * align;
+		c->used = u < c->cap ? u : c->cap;
+	}
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > 16384 ? n : 16384;
+		/* chunks grow, so a big file costs few allocations and few
+		 * returns of memory to the kernel */
+		size_t grow = c ? c->cap * 2 : 16384;
+		if (grow > (1u << 20))
+			grow = 1u << 20;
+		size_t cap = n > grow ? n : grow;
 		c = xmalloc(sizeof(*c) + cap);
 		c->cap = cap;
 		c->used = 0;
@@ -28,6 +36,11 @@ void *ga_alloc(struct g_arena *a, size_t n)
 	void *p = (char *)c->data + c->used;
 	c->used += n;
 	return p;
+}
+
+void *ga_alloc(struct g_arena *a, size_t n)
+{
+	return ga_take(a, n, sizeof(void *));
 }
 
 void ga_free(struct g_arena *a)
@@ -41,7 +54,7 @@ void ga_free(struct g_arena *a)
 
 static char *ga_strdup(struct g_arena *a, const char *s, size_t n)
 {
-	char *p = ga_alloc(a, n + 1);
+	char *p = ga_take(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
@@ -58,6 +71,7 @@ struct gp {
 	char *errmsg;
 	int braces; /* { … } bodies open where the parser stands */
 	int depth;
+	struct g_arena *keep, scratch; /* menu bodies are parsed into scratch */
 };
 
 /* A word being read: its segments, and its text when it is plain. */
@@ -120,7 +134,13 @@ static void skip_separators(struct gp *g)
 
 static bool word_end(int c)
 {
-	return c < 0 || strchr(" \t\r\n;{}|&<>", c);
+	switch (c) {
+	case -1: case ' ': case '\t': case '\r': case '\n': case ';': case '{': case '}': case '|':
+	case '&': case '<': case '>':
+		return true;
+	default:
+		return false;
+	}
 }
 
 static void flush_lit(struct gp *g, struct wbuf *w, bool force)
@@ -531,8 +551,20 @@ static struct gnode *parse_command(struct gp *g, struct wbuf *w, int line)
 	} else if (is_kw(w, "menuentry") || is_kw(w, "submenu")) {
 		n = new_node(g, is_kw(w, "menuentry") ? GK_MENU : GK_SUBMENU, line);
 		read_args(g, n, w, true);
-		if (!g->err)
-			n->a = parse_body(g);
+		if (!g->err) {
+			/* checked now, kept as text: it runs (and is parsed
+			 * again) only when the menu is built */
+			bool outer = g->ar != &g->scratch;
+			n->src = g->p + 1;
+			n->srcline = g->line;
+			g->ar = &g->scratch;
+			parse_body(g);
+			if (outer) {
+				ga_free(&g->scratch);
+				g->ar = g->keep;
+			}
+			n->srclen = (int)(g->p - 1 - n->src);
+		}
 	} else if (is_kw(w, "then") || is_kw(w, "elif") || is_kw(w, "else") || is_kw(w, "fi") ||
 		   is_kw(w, "do") || is_kw(w, "done")) {
 		char *m = xasprintf("'%s' is not expected here", w->seg[0].s);
@@ -634,6 +666,8 @@ static void recover(struct gp *g)
 	g->braces = 0;
 	g->depth = 0;
 	g->err = false;
+	ga_free(&g->scratch);
+	g->ar = g->keep;
 	free(g->errmsg);
 	g->errmsg = NULL;
 }
@@ -641,7 +675,14 @@ static void recover(struct gp *g)
 struct gnode *g_parse(const char *text, size_t len, const char *name, struct g_arena *ar,
 		      struct diag_list *d)
 {
-	struct gp g = {.p = text, .end = text + len, .line = 1, .name = name, .ar = ar, .d = d};
+	return g_parse_at(text, len, name, 1, ar, d);
+}
+
+struct gnode *g_parse_at(const char *text, size_t len, const char *name, int line0,
+			 struct g_arena *ar, struct diag_list *d)
+{
+	struct gp g = {.p = text, .end = text + len, .line = line0, .name = name, .ar = ar, .keep = ar,
+		       .d = d};
 	struct gnode *head = NULL, **tail = &head;
 	struct wbuf w = {0};
 	for (;;) {
@@ -663,5 +704,6 @@ struct gnode *g_parse(const char *text, size_t len, const char *name, struct g_a
 	}
 	free(w.seg);
 	sb_free(&w.lit);
+	ga_free(&g.scratch);
 	return head;
 }

@@ -275,15 +275,18 @@ static void big_menu_timing(void **state)
 	free(text);
 	fake_free(&fs);
 	fake_add(&fs, "sda1", script_dir(), "1111-2222", "BOOT");
-	struct timespec a, b;
+	struct timespec a, b, ca, cb;
 	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ca);
 	load("sda1", "/big.cfg");
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	assert_int_equal(tl.n, 5000);
 	assert_str(tl.v[4999].title, "Linux 49.99");
 	assert_str(tl.v[4999].kernel, "(sda1)/boot/vmlinuz-49.99");
-	printf("grub2: 5000 entries in 50 submenus interpreted in %.1f ms (this build)\n",
-	       (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6);
+	printf("grub2: 5000 entries in 50 submenus interpreted in %.1f ms (%.1f ms of CPU; this build)\n",
+	       (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6,
+	       (cb.tv_sec - ca.tv_sec) * 1e3 + (cb.tv_nsec - ca.tv_nsec) / 1e6);
 }
 
 int main(void)
