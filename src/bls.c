@@ -288,7 +288,8 @@ static void read_one(const struct bls_opts *o, const char *name, struct sortable
 	if (r < 0) {
 		diag_add(d, path, 0, "cannot be read (%s)", strerror(-r));
 	} else if (parse_entry(o, name, text, len, &e, d)) {
-		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		if ((*n & (*n - 1)) == 0) /* grow at powers of two */
+			*v = xrealloc(*v, (*n ? *n * 2 : 1) * sizeof(**v));
 		struct sortable *s = &(*v)[*n];
 		make_target(o, &e, name, &s->t);
 		s->sort_key = e.sort_key, s->machine_id = e.machine_id, s->version = e.version;

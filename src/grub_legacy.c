@@ -38,27 +38,30 @@ static void finish_entry(struct reader *r)
 			r->cur.kind = KIND_MULTIBOOT;
 		idx = (int)tl_push(&r->list, &r->cur);
 	}
-	r->index = xrealloc(r->index, (size_t)(r->nentries + 1) * sizeof(*r->index));
+	if ((r->nentries & (r->nentries - 1)) == 0) /* grow at powers of two */
+		r->index = xrealloc(r->index, (size_t)(r->nentries ? r->nentries * 2 : 1) * sizeof(*r->index));
 	r->index[r->nentries++] = idx;
 	target_free(&r->cur);
 	r->cur_line = 0;
 }
 
-/* "(hd0,1)/vmlinuz" -> "(sda2)/vmlinuz"; plain paths stay. NULL when the
- * GRUB device is unknown (the entry is then refused with a reason). */
+/* "(hd0,1)/vmlinuz" -> "(sda2)/vmlinuz"; plain paths stay. A GRUB device
+ * that is unknown refuses the entry with a reason and keeps the path as is. */
 static char *convert_path(struct reader *r, const char *p)
 {
 	if (p[0] != '(')
 		return xstrdup(p);
 	const char *close = strchr(p, ')');
-	if (!close)
-		return NULL;
+	if (!close) {
+		target_refuse(&r->cur, "'%s' is not a path (%s:%d)", p, r->o->path, r->line);
+		return xstrdup(p);
+	}
 	char *gname = xstrndup(p, (size_t)(close - p + 1));
 	char *dev = r->o->map ? grubdev_to_device(r->o->map, gname, true) : NULL;
 	if (!dev)
 		target_refuse(&r->cur, "GRUB device %s is not known: add a 'grub-map' line for it "
 			      "to kexec-loader.conf (%s:%d)", gname, r->o->path, r->line);
-	char *out = dev ? xasprintf("(%s)%s", dev, close[1] ? close + 1 : "/") : NULL;
+	char *out = dev ? xasprintf("(%s)%s", dev, close[1] ? close + 1 : "/") : xstrdup(p);
 	free(gname);
 	free(dev);
 	return out;
@@ -117,9 +120,9 @@ static void c_kernel(struct reader *r, char *arg)
 static void c_initrd(struct reader *r, char *arg)
 {
 	split_word(arg);
-	char *p = *arg ? convert_path(r, arg) : NULL;
-	if (!p)
+	if (!*arg)
 		return;
+	char *p = convert_path(r, arg);
 	/* Like GRUB legacy, a later initrd replaces the earlier one. */
 	sl_free(&r->cur.initrds);
 	sl_push_owned(&r->cur.initrds, p);
@@ -128,9 +131,10 @@ static void c_initrd(struct reader *r, char *arg)
 static void c_module(struct reader *r, char *arg, bool nounzip)
 {
 	char *rest = split_word(arg);
-	char *p = *arg ? convert_path(r, arg) : NULL;
-	if (p)
-		target_add_module(&r->cur, p, rest, nounzip);
+	if (!*arg)
+		return;
+	char *p = convert_path(r, arg);
+	target_add_module(&r->cur, p, rest, nounzip);
 	free(p);
 }
 

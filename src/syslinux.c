@@ -21,7 +21,7 @@ struct sx {
 	struct diag_list *d;
 	char *cwd;    /* directory of the main configuration, "" for the root */
 	struct label *v;
-	size_t n;
+	size_t n, cap;
 	char *def, *ontimeout, *append, *ui;
 	int timeout, prompt; /* -1: not given */
 	int files, depth;
@@ -32,6 +32,15 @@ static void set(char **field, const char *value)
 {
 	free(*field);
 	*field = xstrdup(value);
+}
+
+static struct label *new_label(struct sx *x)
+{
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 16;
+		x->v = xrealloc(x->v, x->cap * sizeof(*x->v));
+	}
+	return &x->v[x->n++];
 }
 
 static struct label *cur(struct sx *x)
@@ -85,9 +94,8 @@ static void directive(struct sx *x, char *word, char *arg, const char *file, int
 {
 	struct label *l = cur(x);
 	if (!strcasecmp(word, "label")) {
-		x->v = xrealloc(x->v, (x->n + 1) * sizeof(*x->v));
-		x->v[x->n] = (struct label){.name = xstrdup(arg), .file = xstrdup(file), .line = line};
-		x->v[x->n++].origin = xasprintf("%s:%d on %s", file, line, x->o->device);
+		*new_label(x) = (struct label){.name = xstrdup(arg), .file = xstrdup(file), .line = line,
+					      .origin = xasprintf("%s:%d on %s", file, line, x->o->device)};
 		return;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(kernel_words); i++)
@@ -332,8 +340,7 @@ static void implicit_default(struct sx *x)
 {
 	if (!x->def || !*x->def || find_label(x, x->def) >= 0 || is_module(x->def))
 		return;
-	x->v = xrealloc(x->v, (x->n + 1) * sizeof(*x->v));
-	x->v[x->n++] = (struct label){.name = xstrdup(x->def), .how = xstrdup("kernel"),
+	*new_label(x) = (struct label){.name = xstrdup(x->def), .how = xstrdup("kernel"),
 				      .kernel = xstrdup(x->def),
 				      .origin = xasprintf("%s on %s", x->o->path, x->o->device),
 				      .file = xstrdup(x->o->path)};
