@@ -153,8 +153,15 @@ class VM:
         self.expect(r"Keys:", timeout)
 
     def wait_probe(self, timeout=BOOT_TIMEOUT):
-        """Waits for the probe's report and for the machine to power off."""
-        self.expect(r"PROBE end", timeout)
+        """Waits for the probe's report and for the machine to power off. A menu drawn
+        meanwhile means the boot failed: that fails at once, with the menu's message."""
+        try:
+            menu = self.child.expect([r"PROBE end", r"Keys:"], timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            raise AssertionError(f"no probe report within {timeout} s" + self.tail()) from None
+        if menu:
+            raise AssertionError("kexec-loader showed its menu instead of booting the target"
+                                 + self.tail())
         try:
             self.child.expect(pexpect.EOF, timeout=STEP_TIMEOUT)
         except pexpect.TIMEOUT:
