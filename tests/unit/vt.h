@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <unistd.h>
 #include "term.h"
 
@@ -49,9 +50,9 @@ static inline size_t vt_keylen(const char *s)
 	size_t n = 1;
 	if (s[0] == 27 && (s[1] == '[' || s[1] == 'O')) {
 		n = 2;
-		while (s[n] && !(s[n] >= 0x40 && s[n] <= 0x7e))
+		while (s[n] >= 0x20 && s[n] < 0x40)
 			n++;
-		n += s[n] != 0;
+		n += s[n] >= 0x40 && s[n] <= 0x7e;
 	}
 	return n;
 }
@@ -102,6 +103,18 @@ static inline void vt_csi(struct vt *v, const char *p, int n, char final)
 	default: break; /* colours and the like change nothing visible here */
 	}
 	vt_clamp(v);
+}
+
+/* Types many keys from a child process, for more than the socket holds. */
+static inline void vt_type_bg(struct vt *v, const char *keys)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		vt_type(v, keys);
+		_exit(0);
+	}
+	if (pid < 0)
+		abort();
 }
 
 /* Replays what was written since the last call; returns that text. */
