@@ -77,7 +77,12 @@ demo: all kernel initramfs $(B)/probe
 	@tools/deps e2e
 	@tools/demo
 
-bench: all kernel initramfs
+# The benchmark's baseline /init (bench/baseline-init.c), built like the probe.
+$(B)/baseline-init: bench/baseline-init.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -static -Os -s $< -o $@
+
+bench: all kernel initramfs $(B)/probe $(B)/baseline-init
 	@tools/deps e2e
 	@bench/run
 
