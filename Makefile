@@ -54,6 +54,7 @@ kernel:
 	@tools/fetch-kernel $(B)
 
 initramfs: $(B)/kexec-loader kernel
+	@tools/deps e2e
 	tools/mkinitramfs --kernel-dir $(B)/kernel --set standard --init $(B)/kexec-loader -o $(B)/initramfs.img
 
 # The probe target the virtual-machine tests boot into (tests/probe/probe.c).
