@@ -383,7 +383,7 @@ static size_t build_mb2(struct info *in, const struct boot_blob *k, const unsign
 		info_put(in, env->rsdp, 36, 1);
 		tag_end(in, t);
 	}
-	if (img->relocatable) {
+	if (img->relocatable || img->info_req & 1u << 21) {
 		t = tag_begin(in, 21, 4);
 		put32(in->b + t + 8, (uint32_t)load_base);
 		tag_end(in, t);

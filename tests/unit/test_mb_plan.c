@@ -418,6 +418,27 @@ static void mb2_relocatable(void **state)
 	free(k);
 }
 
+static void mb2_load_base_when_asked(void **state)
+{
+	size_t len;
+	const uint32_t req[1] = { 21 };
+	unsigned char *k = make_mb2(&len, 0x400000, req, 1, false), *k1 = k;
+	struct boot_blob kb = { "/fixed", k, len, NULL, false };
+	assert_int_equal(plan_multiboot(&kb, NULL, 0, &env, 2, &plan, &err), 0);
+	uint64_t mbi;
+	check_trampoline(0x36D76289, 0x400200, &mbi);
+	assert_int_equal(p32(find_tag(mbi, 21, 0) + 8), 0x400000);
+	/* not asked for, not relocatable: no such tag */
+	plan_free(&plan);
+	k = make_mb2(&len, 0x400000, req, 0, false);
+	kb.data = k;
+	assert_int_equal(plan_multiboot(&kb, NULL, 0, &env, 2, &plan, &err), 0);
+	check_trampoline(0x36D76289, 0x400200, &mbi);
+	assert_int_equal(find_tag(mbi, 21, 0), 0);
+	free(k);
+	free(k1);
+}
+
 static void expect_error(const unsigned char *k, size_t len, const char *what)
 {
 	struct boot_blob kb = { "/bad", k, len, NULL, false };
@@ -545,6 +566,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mb2_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(mb2_required_tag_we_cannot_give, setup, teardown),
 		cmocka_unit_test_setup_teardown(mb2_relocatable, setup, teardown),
+		cmocka_unit_test_setup_teardown(mb2_load_base_when_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(malformed_kernels, setup, teardown),
 		cmocka_unit_test_setup_teardown(overlapping_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_many_modules, setup, teardown),
