@@ -15,14 +15,17 @@ static int cmd_echo(struct gi *I, int line, int argc, char **argv)
 		nl &= !strchr(argv[i], 'n');
 		esc |= strchr(argv[i], 'e') != NULL;
 	}
-	if (!I->out)
+	if (!I->out || I->out->len > G_MAX_OUT)
 		return 0;
 	for (int first = i; i < argc; i++) {
 		if (i > first)
 			sb_putc(I->out, ' ');
 		for (const char *s = argv[i]; *s; s++) {
 			const char *from = "abfnrtv\\", *to = "\a\b\f\n\r\t\v\\", *p;
-			if (!esc || *s != '\\' || !s[1]) {
+			if (!esc) {
+				sb_puts(I->out, s);
+				break;
+			} else if (*s != '\\' || !s[1]) {
 				sb_putc(I->out, *s);
 			} else if (s[1] == 'c') {
 				return 0;

@@ -10,8 +10,9 @@
 
 static struct gvar *gv_find(struct gi *I, const char *name)
 {
+	size_t n = strlen(name);
 	for (size_t i = 0; i < I->nvars; i++)
-		if (!strcmp(I->vars[i].name, name))
+		if (I->vars[i].nlen == n && !memcmp(I->vars[i].name, name, n))
 			return &I->vars[i];
 	return NULL;
 }
@@ -40,12 +41,15 @@ static void gv_put(struct gi *I, const char *name, const char *val, bool exporte
 {
 	struct gvar *v = gv_find(I, name);
 	if (!v) {
+		if (I->nvars >= G_MAX_VARS)
+			return; /* only a runaway script gets here */
 		if (I->nvars == I->capvars) {
 			I->capvars = I->capvars ? 2 * I->capvars : 32;
 			I->vars = xrealloc(I->vars, I->capvars * sizeof(*I->vars));
 		}
 		v = &I->vars[I->nvars++];
 		v->name = xstrdup(name);
+		v->nlen = strlen(name);
 		v->val = NULL;
 		v->exported = false;
 	}
@@ -76,7 +80,8 @@ void gv_export(struct gi *I, const char *name)
 	struct gvar *v = gv_find(I, name);
 	if (!v) {
 		gv_set(I, name, "");
-		v = gv_find(I, name);
+		if (!(v = gv_find(I, name)))
+			return;
 	} else {
 		gv_log(I, name, v);
 	}
@@ -99,7 +104,9 @@ void gv_rollback(struct gi *I, size_t mark)
 		I->undo_on = 0;
 		if (u->val) {
 			gv_put(I, u->name, u->val, false);
-			gv_find(I, u->name)->exported = u->exported;
+			struct gvar *v = gv_find(I, u->name);
+			if (v)
+				v->exported = u->exported;
 		} else {
 			gv_unset(I, u->name);
 		}
@@ -231,12 +238,17 @@ static void expand_seg(struct gi *I, struct fields *f, const struct gseg *s)
 void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out)
 {
 	struct fields f = {.out = out};
-	for (int i = 0; i < nw; i++) {
+	size_t first = out->n;
+	for (int i = 0; i < nw && I->jump != J_STOP; i++) {
 		for (int j = 0; j < w[i].nseg; j++)
 			expand_seg(I, &f, &w[i].seg[j]);
 		f_end(&f, false);
 	}
 	sb_free(&f.cur);
+	for (size_t i = first; i < out->n; i++)
+		I->bytes += strlen(out->v[i]) + 32; /* a word costs, even when empty */
+	if (I->bytes > G_MAX_BYTES)
+		limit(I, 0, "more than 16 MiB of words expanded (an endless loop?)");
 }
 
 /* ---- execution ---- */
@@ -351,7 +363,7 @@ static int exec_cmd(struct gi *I, const struct gnode *n)
 	struct strlist av = {0};
 	g_expand(I, n->w, n->nw, &av);
 	int st = 0;
-	if (!av.n)
+	if (!av.n || I->jump == J_STOP)
 		goto out;
 	if (++I->cmds > G_MAX_CMDS) {
 		limit(I, n->line, "more than 2000000 commands run (endless recursion?)");

@@ -12,7 +12,10 @@
 #define G_MAX_DEPTH 32           /* nested calls, sources, blocks */
 #define G_MAX_FILE (4u << 20)    /* bytes of one script */
 #define G_MAX_ENTRIES 20000      /* menu entries in all */
-#define G_MAX_VALUE (1u << 20)   /* bytes of one expanded word */
+#define G_MAX_VALUE (64u << 10)  /* bytes of one expanded word */
+#define G_MAX_BYTES (16u << 20)  /* bytes expanded, in all */
+#define G_MAX_OUT (1u << 20)     /* bytes echo writes, in all */
+#define G_MAX_VARS 4096          /* variables */
 
 /* All nodes and words of one parsed file live in one arena, freed at once. */
 struct g_arena {
@@ -60,6 +63,7 @@ struct gnode *g_parse_at(const char *text, size_t len, const char *name, int lin
 
 struct gvar {
 	char *name, *val;
+	size_t nlen;
 	bool exported;
 };
 
@@ -112,6 +116,7 @@ struct gi {
 	int jumpn;              /* loops left to break or continue */
 	int loops;              /* loops entered in the running function */
 	long steps, cmds;
+	size_t bytes;
 	int depth;
 	bool limit_told;
 	const char *file, *dev; /* the running file and its device */

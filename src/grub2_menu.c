@@ -532,6 +532,7 @@ static void finish_menu(struct gi *I, struct target_list *out)
 	l.timeout = end && *end ? -1 : timeout < 0 ? -1 : timeout > 1000000 ? 1000000 : (int)timeout;
 	bool hidden = style && (!strcmp(style, "hidden") || !strcmp(style, "countdown"));
 	I->steps = I->cmds = 0;
+	I->bytes = 0;
 	I->limit_told = false;
 	l.default_index = build(I, 0, top, NULL, spec, &l);
 	free(spec);

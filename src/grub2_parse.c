@@ -335,7 +335,8 @@ static struct gword word_copy(struct gp *g, const struct wbuf *w)
 {
 	struct gword out = {w->n, NULL};
 	struct gseg *s = ga_alloc(g->ar, (w->n ? w->n : 1) * sizeof(*s));
-	memcpy(s, w->seg, w->n * sizeof(*s));
+	if (w->n)
+		memcpy(s, w->seg, w->n * sizeof(*s));
 	out.seg = s;
 	return out;
 }
