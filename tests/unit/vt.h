@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "term.h"
 
@@ -23,6 +24,7 @@ struct vt {
 	char screen[VT_ROWS][VT_COLS + 1];
 	int row, col;
 	size_t bytes; /* output bytes replayed in all */
+	pid_t typing; /* a child process typing keys, or 0 */
 };
 
 static inline void vt_open(struct vt *v)
@@ -39,6 +41,8 @@ static inline void vt_open(struct vt *v)
 
 static inline void vt_close(struct vt *v)
 {
+	if (v->typing > 0)
+		waitpid(v->typing, NULL, 0);
 	close(v->keys[0]);
 	close(v->keys[1]);
 	close(v->out);
@@ -57,8 +61,16 @@ static inline size_t vt_keylen(const char *s)
 	return n;
 }
 
+static inline void vt_type_bg(struct vt *v, const char *keys);
+
+/* Types keys, one packet each; many keys are typed from a child process
+ * because the socket holds only a few hundred packets. */
 static inline void vt_type(struct vt *v, const char *keys)
 {
+	if (strlen(keys) > 200 && !v->typing) {
+		vt_type_bg(v, keys);
+		return;
+	}
 	while (*keys) {
 		size_t n = vt_keylen(keys);
 		if (send(v->keys[1], keys, n, 0) != (ssize_t)n)
@@ -108,24 +120,23 @@ static inline void vt_csi(struct vt *v, const char *p, int n, char final)
 /* Types many keys from a child process, for more than the socket holds. */
 static inline void vt_type_bg(struct vt *v, const char *keys)
 {
+	if (v->typing)
+		waitpid(v->typing, NULL, 0);
 	pid_t pid = fork();
 	if (pid == 0) {
+		close(v->keys[0]); /* so that sending fails, not blocks, once the test is gone */
+		v->typing = -1;
 		vt_type(v, keys);
 		_exit(0);
 	}
 	if (pid < 0)
 		abort();
+	v->typing = pid;
 }
 
-/* Replays what was written since the last call; returns that text. */
-static inline char *vt_update(struct vt *v)
+/* Plays output onto the screen. */
+static inline void vt_feed(struct vt *v, const char *buf, size_t n)
 {
-	off_t end = lseek(v->out, 0, SEEK_END);
-	size_t n = (size_t)end - v->seen;
-	char *buf = calloc(1, n + 1);
-	if (pread(v->out, buf, n, (off_t)v->seen) != (ssize_t)n)
-		abort();
-	v->seen = (size_t)end;
 	v->bytes += n;
 	for (size_t i = 0; i < n; i++) {
 		char c = buf[i];
@@ -154,6 +165,28 @@ static inline char *vt_update(struct vt *v)
 				v->screen[v->row][v->col++] = c;
 		}
 	}
+}
+
+/* What was written since the last call, not yet played (caller frees). */
+static inline char *vt_read(struct vt *v, size_t *len)
+{
+	off_t end = lseek(v->out, 0, SEEK_END);
+	size_t n = (size_t)end - v->seen;
+	char *buf = calloc(1, n + 1);
+	if (pread(v->out, buf, n, (off_t)v->seen) != (ssize_t)n)
+		abort();
+	v->seen = (size_t)end;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* Replays what was written since the last call; returns that text. */
+static inline char *vt_update(struct vt *v)
+{
+	size_t n;
+	char *buf = vt_read(v, &n);
+	vt_feed(v, buf, n);
 	return buf;
 }
 
