@@ -3,98 +3,236 @@
 #include <errno.h>
 #include <linux/reboot.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/reboot.h>
 #include <unistd.h>
 #include "boot_linux.h"
+#include "boot_plan.h"
+#include "decompress.h"
 #include "disk.h"
+#include "kexec_load.h"
+#include "linux32.h"
 #include "log.h"
+#include "mb_header.h"
+#include "memmap.h"
+#include "multiboot.h"
+#include "rsdp.h"
 
-const char *describe_contents(const unsigned char *p, size_t n)
-{
-	if (n == 0)
-		return "an empty file";
-	if (n >= 4 && !memcmp(p, "\177ELF", 4))
-		return "an ELF program, not a bootable kernel image";
-	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-		return "gzip-compressed data";
-	if (n >= 6 && !memcmp(p, "\3757zXZ", 6))
-		return "xz-compressed data";
-	if (n >= 4 && !memcmp(p, "\x28\xb5\x2f\xfd", 4))
-		return "zstd-compressed data";
-	if (n >= 6 && (!memcmp(p, "070701", 6) || !memcmp(p, "070702", 6)))
-		return "a cpio archive (an initramfs?)";
-	if (n >= 2 && p[0] == 'M' && p[1] == 'Z')
-		return "a Windows or EFI program";
-	size_t text = 0, k = n < 512 ? n : 512;
-	for (size_t i = 0; i < k; i++)
-		text += (p[i] >= 32 && p[i] < 127) || p[i] == '\n' || p[i] == '\r' || p[i] == '\t';
-	if (text == k)
-		return "a text file";
-	return "data of an unknown kind";
-}
+#define FILE_MAX (512u << 20) /* a kernel, module or initrd larger than this is refused */
 
-/* A bzImage has "HdrS" at 0x202 and the boot sector signature at 0x1fe. */
-static bool is_bzimage(const unsigned char *p, size_t n)
-{
-	return n >= 0x206 && p[0x1fe] == 0x55 && p[0x1ff] == 0xaa && !memcmp(p + 0x202, "HdrS", 4);
-}
+bool boot_force_kexec_load;
+static FILE *print_to; /* host mode: print what would be loaded instead of loading it */
 
-static int check_kernel(int fd, const char *path, const char *root, char **err)
+/* The files of a target, read into memory (Multiboot and kexec_load need them whole). */
+struct loaded {
+	struct boot_blob kernel;
+	struct boot_blob *more; /* modules or initrds */
+	size_t nmore;
+	struct memmap mm;
+	unsigned char rsdp[36];
+	struct boot_env env;
+};
+
+static int read_whole(const struct target *t, const char *path, const char *cmdline,
+		      struct boot_blob *b, char **err)
 {
-	unsigned char head[1024];
-	ssize_t n = pread(fd, head, sizeof(head), 0);
-	if (n < 0) {
-		*err = xasprintf("cannot read %s on %s: %s", path, root, strerror(errno));
+	int fd = disk_open(t->root, path, err);
+	if (fd < 0)
+		return -1;
+	char *buf;
+	size_t len;
+	int r = read_file_fd(fd, FILE_MAX, &buf, &len);
+	close(fd);
+	if (r < 0) {
+		*err = xasprintf("cannot read %s on %s: %s", path, t->root,
+				 r == -EFBIG ? "it is larger than 512 MB" : strerror(-r));
 		return -1;
 	}
-	if (!is_bzimage(head, (size_t)n)) {
-		*err = xasprintf("%s on %s is not a Linux kernel: it looks like %s", path, root,
-				 describe_contents(head, (size_t)n));
-		return -1;
-	}
+	*b = (struct boot_blob){.name = path, .data = (unsigned char *)buf, .len = len,
+				.cmdline = cmdline};
 	return 0;
 }
 
-static int open_all(const struct target *t, int *fds, char **err)
+static void loaded_free(struct loaded *l)
 {
-	fds[0] = disk_open(t->root, t->kernel, err);
-	if (fds[0] < 0)
+	free((void *)l->kernel.data);
+	for (size_t i = 0; i < l->nmore; i++)
+		free((void *)l->more[i].data);
+	free(l->more);
+	memmap_free(&l->mm);
+	memset(l, 0, sizeof(*l));
+}
+
+static int read_env(struct loaded *l, const struct target *t, char **err)
+{
+	if (memmap_read("/sys/firmware/memmap", &l->mm, err) < 0)
 		return -1;
+	l->env.mm = &l->mm;
+	size_t len;
+	uint64_t addr;
+	if (rsdp_find("/sys/firmware/efi/systab", "/dev/mem", l->rsdp, &len, &addr) == 0) {
+		l->env.rsdp = l->rsdp;
+		l->env.rsdp_len = len;
+		l->env.rsdp_addr = addr;
+	}
+	if (t->flags & TF_RESET_VGA)
+		l->env.flags |= BOOT_RESET_VGA;
+	return 0;
+}
+
+/* Reads the kernel, then the modules (Multiboot) or the initrds (Linux). */
+static int read_target(const struct target *t, bool multiboot, struct loaded *l, char **err)
+{
+	if (read_whole(t, t->kernel, t->cmdline, &l->kernel, err) < 0)
+		return -1;
+	size_t n = multiboot ? t->nmodules : t->initrds.n;
+	l->more = xcalloc(n, sizeof(*l->more));
+	for (size_t i = 0; i < n; i++, l->nmore++) {
+		const char *path = multiboot ? t->modules[i].path : t->initrds.v[i];
+		const char *args = multiboot ? t->modules[i].cmdline : NULL;
+		if (read_whole(t, path, args, &l->more[i], err) < 0)
+			return -1;
+		l->more[i].nounzip = multiboot && t->modules[i].nounzip;
+	}
+	return read_env(l, t, err);
+}
+
+static int load_planned(const struct target *t, enum kernel_kind kind, char **err)
+{
+	bool mb = kind == KK_MULTIBOOT1 || kind == KK_MULTIBOOT2;
+	struct loaded l = {0};
+	struct kexec_plan plan;
+	plan_init(&plan);
+	int r = read_target(t, mb, &l, err);
+	if (r == 0 && mb)
+		r = plan_multiboot(&l.kernel, l.more, l.nmore, &l.env,
+				   t->kind == KIND_MULTIBOOT2 ? 2 : 0, &plan, err);
+	else if (r == 0)
+		r = plan_linux32(&l.kernel, l.more, l.nmore, &l.env, &plan, err);
+	if (r == 0 && print_to) {
+		kexec_plan_print(&plan, print_to);
+	} else if (r == 0) {
+		log_info("loading %s as %s with kexec_load (%zu segments)", t->kernel, plan.kind,
+			 plan.nseg);
+		r = kexec_plan_execute(&plan, err);
+	}
+	plan_free(&plan);
+	loaded_free(&l);
+	return r;
+}
+
+static int open_initrds(const struct target *t, int *fds, char **err)
+{
 	for (size_t i = 0; i < t->initrds.n; i++) {
-		fds[i + 1] = disk_open(t->root, t->initrds.v[i], err);
-		if (fds[i + 1] < 0)
+		fds[i] = disk_open(t->root, t->initrds.v[i], err);
+		if (fds[i] < 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* kexec_file_load takes a file descriptor: an unpacked kernel goes in a memfd. */
+static int memfd_with(const unsigned char *data, size_t len)
+{
+	int fd = memfd_create("kernel", MFD_CLOEXEC);
+	if (fd >= 0 && write(fd, data, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int load_file(const struct target *t, int kfd, char **err)
+{
+	int *fds = xmalloc((t->initrds.n + 1) * sizeof(int));
+	for (size_t i = 0; i < t->initrds.n; i++)
+		fds[i] = -1;
+	int r = open_initrds(t, fds, err);
+	if (r == 0 && print_to)
+		fprintf(print_to, "kexec_file_load: kernel %s, %zu initrds, command line: %s\n",
+			t->kernel, t->initrds.n, t->cmdline ? t->cmdline : "");
+	else if (r == 0)
+		r = boot_linux_load(kfd, t->kernel, fds, t->initrds.n, t->cmdline, err);
+	for (size_t i = 0; i < t->initrds.n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	return r;
+}
+
+/* What the kernel file is: its head is enough for every header we read. */
+static enum kernel_kind detect(const struct target *t, int fd, int *unpacked_fd, char **err)
+{
+	unsigned char head[65536];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+	if (n < 0) {
+		*err = xasprintf("cannot read %s on %s: %s", t->kernel, t->root, strerror(errno));
+		return KK_UNKNOWN;
+	}
+	char *what = NULL;
+	enum kernel_kind k = kernel_detect(head, (size_t)n, &what);
+	if (k == KK_UNKNOWN && unzip_format(head, (size_t)n)) {
+		/* A compressed Linux image (arm64 Image.gz style): unpack, look again. */
+		struct loaded l = {0};
+		unsigned char *out;
+		size_t outlen;
+		if (read_whole(t, t->kernel, NULL, &l.kernel, err) == 0 &&
+		    unzip(l.kernel.data, l.kernel.len, FILE_MAX, &out, &outlen, err) == 1) {
+			k = kernel_detect(out, outlen, NULL);
+			if (k == KK_LINUX64)
+				*unpacked_fd = memfd_with(out, outlen);
+			free(out);
+		}
+		loaded_free(&l);
+	}
+	if (k == KK_UNKNOWN && !*err)
+		*err = xasprintf("%s on %s is not a kernel: it looks like %s", t->kernel, t->root,
+				 what ? what : "something else");
+	free(what);
+	return k;
+}
+
 int boot_load(const struct target *t, char **err)
 {
+	*err = NULL;
 	if (!target_bootable(t)) {
 		*err = xasprintf("'%s' cannot be booted: %s", t->title, t->reason);
 		return -1;
 	}
-	if (t->kind != KIND_LINUX || t->nmodules) {
-		*err = xasprintf("'%s' is a Multiboot target; this version of kexec-loader "
-				 "boots Linux kernels only", t->title);
+	int fd = disk_open(t->root, t->kernel, err), unpacked = -1;
+	if (fd < 0)
 		return -1;
+	enum kernel_kind k = detect(t, fd, &unpacked, err);
+	int r = -1;
+	if (k == KK_UNKNOWN)
+		r = -1;
+	else if (t->nmodules && k != KK_MULTIBOOT1 && k != KK_MULTIBOOT2)
+		*err = xasprintf("%s on %s has Multiboot modules but is not a Multiboot kernel",
+				 t->kernel, t->root);
+	else if (k == KK_LINUX64 && !boot_force_kexec_load && !(t->flags & TF_FORCE_KEXEC_LOAD)) {
+		r = load_file(t, unpacked >= 0 ? unpacked : fd, err);
+		if (r == -ENOSYS) {
+			free(*err);
+			*err = NULL;
+			log_info("no kexec_file_load: using kexec_load");
+			r = load_planned(t, KK_LINUX32, err);
+		}
+	} else {
+		r = load_planned(t, k == KK_LINUX64 ? KK_LINUX32 : k, err);
 	}
-	size_t nfd = t->initrds.n + 1;
-	int *fds = xmalloc(nfd * sizeof(int));
-	for (size_t i = 0; i < nfd; i++)
-		fds[i] = -1;
-	int r = open_all(t, fds, err);
-	if (r == 0)
-		r = check_kernel(fds[0], t->kernel, t->root, err);
-	if (r == 0)
-		r = boot_linux_load(fds[0], t->kernel, fds + 1, t->initrds.n, t->cmdline, err) < 0 ? -1 : 0;
-	for (size_t i = 0; i < nfd; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
+	close(fd);
+	if (unpacked >= 0)
+		close(unpacked);
+	return r < 0 ? -1 : 0;
+}
+
+int boot_print_plan(const struct target *t, FILE *f, char **err)
+{
+	print_to = f;
+	int r = boot_load(t, err);
+	print_to = NULL;
 	return r;
 }
 

@@ -1,16 +1,25 @@
-/* Booting a target: open its files through the device layer, pick the way
- * to load it, unmount everything and jump. */
+/* Booting a target: open its files through the device layer, find what kind
+ * of kernel it is from its headers, load it the way it needs (kexec_file_load
+ * for 64-bit Linux, our own plan and kexec_load for Multiboot 1 and 2 and the
+ * 32-bit Linux protocol), unmount everything and jump. */
 #ifndef KL_BOOT_H
 #define KL_BOOT_H
+#include <stdbool.h>
+#include <stdio.h>
 #include "target.h"
+
+/* Forces the kexec_load path for Linux kernels (kl.kexec_load on the kernel
+ * command line, --kexec-load in host mode), so that it is tested. */
+extern bool boot_force_kexec_load;
 
 /* Loads the target. Returns 0 when it is loaded and ready to execute, else -1
  * with *err a sentence for the user (naming the file and the device). */
 int boot_load(const struct target *t, char **err);
+/* Prints the plan kexec_load would get for the target (host mode), or the
+ * kexec_file_load call for a 64-bit Linux kernel. 0, or -1 with *err. */
+int boot_print_plan(const struct target *t, FILE *f, char **err);
 /* Unmounts every filesystem and starts the loaded kernel. Returns only on
  * failure, with *err set. */
 void boot_execute(char **err);
-/* What a file that is not a kernel looks like, from its first bytes. */
-const char *describe_contents(const unsigned char *p, size_t n);
 
 #endif

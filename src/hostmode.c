@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "boot.h"
 #include "conf.h"
 #include "disk.h"
 #include "grub2.h"
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: kexec-loader [OPTION]... list [CONFIG]\n"
+		"       kexec-loader [OPTION]... plan CONFIG TARGET\n"
 		"       kexec-loader grub-script FILE\n"
 		"Boot loader that starts Linux with kexec. As /init of an initramfs it shows\n"
 		"a boot menu; as a command it lists what a configuration offers.\n"
@@ -33,6 +35,9 @@ static void usage(FILE *f)
 		"  list [CONFIG]     list the targets that CONFIG (a kexec-loader.conf) and the\n"
 		"                    GRUB, BLS and SYSLINUX files of the --dev filesystems give,\n"
 		"                    and the problems found in them\n"
+		"  plan CONFIG TARGET  print how TARGET (a title or an index from 0) would be\n"
+		"                    loaded: the segments kexec_load would get, or the\n"
+		"                    kexec_file_load call; nothing is executed\n"
 		"  grub-script FILE  run a GRUB 2 script and print what its echo commands write\n"
 		"\n"
 		"Options:\n"
@@ -41,6 +46,7 @@ static void usage(FILE *f)
 		"                    let directory DIR stand for the filesystem NAME, so that\n"
 		"                    (NAME)/path, LABEL=L and UUID=U paths resolve (repeatable)\n"
 		"  --boot-dev NAME   the device CONFIG is on (for each target's origin)\n"
+		"  --kexec-load      plan Linux kernels for kexec_load and the 32-bit protocol\n"
 		"  -v, --verbose     print the debug log on standard error\n"
 		"  -h, --help        show this help\n"
 		"  -V, --version     show the version\n"
@@ -136,6 +142,35 @@ static int list(const struct host_opts *o)
 	return 0;
 }
 
+static int plan(const struct host_opts *o, const char *which)
+{
+	struct config c;
+	struct diag_list d = {0};
+	struct target_list all;
+	config_init(&c);
+	tl_init(&all);
+	if (read_config(o, &c, &d) < 0)
+		return 1;
+	sources_collect(&c, disk_fsio(), o->boot_dev, &all, &d);
+	char *end;
+	long idx = strtol(which, &end, 10);
+	int i = *which && !*end ? (int)idx : tl_find_title(&all, which);
+	int r = 1;
+	if (i < 0 || (size_t)i >= all.n) {
+		fprintf(stderr, "kexec-loader: no target '%s' (there are %zu)\n", which, all.n);
+	} else {
+		char *err = NULL;
+		r = boot_print_plan(&all.v[i], stdout, &err) < 0;
+		if (r)
+			fprintf(stderr, "kexec-loader: %s\n", err);
+		free(err);
+	}
+	tl_free(&all);
+	config_free(&c);
+	diag_free(&d);
+	return r;
+}
+
 static int grub_script(const char *file)
 {
 	char *text;
@@ -162,6 +197,7 @@ int host_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},    {"dev", required_argument, NULL, 'd'},
 		{"boot-dev", required_argument, NULL, 'b'},
+		{"kexec-load", no_argument, NULL, 'k'},
 		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
 	};
@@ -171,6 +207,7 @@ int host_main(int argc, char **argv)
 		case 'j': o.json = true; break;
 		case 'd': if (add_dev(optarg) < 0) return 2; break;
 		case 'b': o.boot_dev = optarg; break;
+		case 'k': boot_force_kexec_load = true; break;
 		case 'v': log_set_fd(2); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kexec-loader %s\n", KL_VERSION); return 0;
@@ -180,6 +217,10 @@ int host_main(int argc, char **argv)
 	if (optind < argc && strcmp(argv[optind], "list") == 0) {
 		o.config = optind + 1 < argc ? argv[optind + 1] : NULL;
 		return list(&o);
+	}
+	if (optind + 2 < argc && strcmp(argv[optind], "plan") == 0) {
+		o.config = argv[optind + 1];
+		return plan(&o, argv[optind + 2]);
 	}
 	if (optind + 1 < argc && strcmp(argv[optind], "grub-script") == 0)
 		return grub_script(argv[optind + 1]);
