@@ -17,9 +17,13 @@
 #include "cmdline.h"
 #include "conf.h"
 #include "devices.h"
+#include "editor.h"
 #include "disk.h"
 #include "log.h"
+#include "keymap.h"
 #include "menu.h"
+#include "password.h"
+#include "shell.h"
 #include "sources.h"
 #include "term.h"
 
@@ -287,16 +291,11 @@ static void load_disk_modules(void)
 	disk_rescan();
 }
 
+static void try_target(const struct target *t);
+
 static void try_boot(size_t i)
 {
-	const struct target *t = &TL.v[i];
-	char *err = NULL;
-	term_printf(&T, "\r\nBooting '%s'\r\n", t->title);
-	log_info("booting '%s' (%s)", t->title, t->origin);
-	if (boot_load(t, &err) == 0)
-		boot_execute(&err);
-	add_message("Boot failed: %s", err);
-	free(err);
+	try_target(&TL.v[i]);
 }
 
 static int chosen_on_cmdline(void)
@@ -365,6 +364,67 @@ static bool menu_event(void *ctx)
 	return true;
 }
 
+static void try_target(const struct target *t)
+{
+	char *err = NULL;
+	term_printf(&T, "\r\nBooting '%s'\r\n", t->title);
+	log_info("booting '%s' (%s)", t->title, t->origin ? t->origin : "typed in");
+	if (boot_load(t, &err) == 0)
+		boot_execute(&err);
+	add_message("Boot failed: %s", err);
+	free(err);
+}
+
+/* The editor works on a copy: nothing it does reaches the menu or a disk. */
+static void edit_and_boot(const struct target *t)
+{
+	struct target edited;
+	target_init(&edited);
+	if (editor_run(&T, t, &edited) == 1)
+		try_target(&edited);
+	target_free(&edited);
+}
+
+static int shell_boot(const struct target *t, char **err, void *ctx)
+{
+	if (boot_load(t, err) == 0)
+		boot_execute(err);
+	return -1;
+}
+
+static void shell_event(void *ctx)
+{
+	if (devices_handle_events() > 0)
+		rebuild_targets(ctx);
+}
+
+static void wait_any_key(void)
+{
+	term_puts(&T, "\r\nPress any key to return to the menu.");
+	while (term_key(&T, -1, -1) < 0)
+		;
+}
+
+/* The keys of the menu other than Enter: shell, editor, disks, log. */
+static void menu_other(enum menu_action a, struct menu *m)
+{
+	struct shell_hooks h = {.boot = shell_boot, .event_fd = devices_fd(),
+				.on_event = shell_event, .ctx = &m->selected};
+	term_puts(&T, "\033[H\033[2J");
+	if ((a == MENU_SHELL || a == MENU_EDIT) && !password_ask(&T, CFG.password)) {
+		add_message("Wrong password: the shell and the editor stay locked.");
+		return;
+	}
+	if (a == MENU_SHELL) {
+		shell_run(&T, &h);
+	} else if (a == MENU_DISKS || a == MENU_LOG) {
+		shell_exec(&T, &h, a == MENU_DISKS ? "disks" : "log");
+		wait_any_key();
+	} else if (a == MENU_EDIT) {
+		edit_and_boot(&TL.v[m->selected]);
+	}
+}
+
 static void menu_loop(void)
 {
 	struct menu m = {.term = &T, .targets = &TL, .messages = &shown,
@@ -382,7 +442,23 @@ static void menu_loop(void)
 		m.countdown = false;
 		if (a == MENU_BOOT)
 			try_boot((size_t)m.selected);
+		else
+			menu_other(a, &m);
 	}
+}
+
+static void load_keymap(void)
+{
+	if (!boot_dev)
+		return;
+	char *path = rootdir_path("keymap.bmap"), *err = NULL;
+	int r = keymap_load(boot_dev, path, "/dev/tty0", &err);
+	if (r == 0)
+		log_info("keymap %s loaded", path);
+	else if (r != -ENOENT)
+		add_message("%s", err);
+	free(err);
+	free(path);
 }
 
 _Noreturn void init_main(int argc, char **argv)
@@ -393,6 +469,7 @@ _Noreturn void init_main(int argc, char **argv)
 	settings_parse(&S, cl ? cl : "");
 	free(cl);
 	setup_debug_log();
+	boot_force_kexec_load = S.force_kexec_load;
 	setup_signals();
 	kernel_log_to_tty2();
 	term_open_consoles(&T, "/sys");
@@ -401,6 +478,7 @@ _Noreturn void init_main(int argc, char **argv)
 	find_boot_disk();
 	read_config();
 	load_disk_modules();
+	load_keymap();
 	tl_init(&TL);
 	rebuild_targets(NULL);
 	int now = chosen_on_cmdline();
