@@ -29,7 +29,8 @@ static struct {
 	char *sysfs, *devdir, *mntdir;
 	struct dev *v;
 	size_t n;
-	struct fsinfo *infos; /* a copy for disk_list() */
+	struct fsinfo *infos; /* a copy for disk_list(), stable until the devices change */
+	bool infos_stale;
 	void (*fs_loader)(const char *fstype);
 } D;
 
@@ -55,6 +56,7 @@ static struct dev *dev_new(const char *name)
 	D.v = xrealloc(D.v, (D.n + 1) * sizeof(*D.v));
 	struct dev *d = &D.v[D.n++];
 	memset(d, 0, sizeof(*d));
+	D.infos_stale = true;
 	d->info.name = xstrdup(name);
 	d->info.disk = xstrdup(name);
 	d->seen = true;
@@ -237,15 +239,22 @@ int disk_rescan(void)
 		closedir(dir);
 	forget_gone(&changed);
 	qsort(D.v, D.n, sizeof(*D.v), dev_cmp);
+	if (changed)
+		D.infos_stale = true;
 	return changed;
 }
 
 size_t disk_list(const struct fsinfo **v)
 {
-	free(D.infos);
-	D.infos = xcalloc(D.n, sizeof(*D.infos));
-	for (size_t i = 0; i < D.n; i++)
-		D.infos[i] = D.v[i].info;
+	/* Callers keep the pointers while they work: make a new copy only when
+	 * the devices changed. */
+	if (D.infos_stale || !D.infos) {
+		free(D.infos);
+		D.infos = xcalloc(D.n, sizeof(*D.infos));
+		for (size_t i = 0; i < D.n; i++)
+			D.infos[i] = D.v[i].info;
+		D.infos_stale = false;
+	}
 	*v = D.infos;
 	return D.n;
 }

@@ -153,7 +153,9 @@ int g_cmd_loader(struct gi *I, int line, int argc, char **argv)
 	const char *c = argv[0];
 	if (str_starts(c, "multiboot")) {
 		t->kind = c[9] == '2' ? KIND_MULTIBOOT2 : KIND_MULTIBOOT;
-		add_cmdline(&sb, argc - i, argv + i);
+		/* Arguments only, as every source stores them: the boot engine puts
+		 * the path first when it builds the Multiboot command line. */
+		add_cmdline(&sb, argc - i - 1, argv + i + 1);
 	} else if (str_starts(c, "chainloader")) {
 		t->kind = KIND_CHAIN;
 		target_refuse(t, "this entry chain-loads %s (a boot sector or EFI program); kexec can only "
@@ -205,7 +207,7 @@ int g_cmd_module(struct gi *I, int line, int argc, char **argv)
 		return 1;
 	}
 	struct strbuf sb = {0};
-	add_cmdline(&sb, argc - i, argv + i);
+	add_cmdline(&sb, argc - i - 1, argv + i + 1);
 	char *p = kpath(I, t, argv[i]);
 	target_add_module(t, p, sb.s ? sb.s : "", nounzip);
 	free(p);
