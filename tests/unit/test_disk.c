@@ -104,9 +104,13 @@ static void fsio_lists_and_reads(void **state)
 	bool dir = false;
 	assert_int_equal(io->stat(io->ctx, "UUID=2222-BBBB", "/file", &dir), 0);
 	assert_false(dir);
-	const struct fsinfo *v;
+	const struct fsinfo *v, *w;
 	assert_int_equal(io->devices(io->ctx, &v), 2);
+	/* A second call (the GRUB mapping makes them while parsing) must not
+	 * invalidate what the first returned. */
+	assert_int_equal(io->devices(io->ctx, &w), 2);
 	assert_str(v[1].label, "KEXECLOADER");
+	assert_str(w[0].name, "sda1");
 }
 
 int main(void)
