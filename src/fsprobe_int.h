@@ -1,0 +1,88 @@
+/* Shared by the probers of fsprobe: bounded, cached reads of the device, the
+ * byte-order readers, and the rules blkid applies when it stores a label or
+ * a UUID (so that both spell them the same). */
+#ifndef KL_FSPROBE_INT_H
+#define KL_FSPROBE_INT_H
+#include <stdbool.h>
+#include "fsprobe.h"
+
+struct fsp_buf;
+
+/* One probe in progress. */
+struct fsp {
+	const struct fsprobe_dev *dev;
+	struct fsp_buf *bufs; /* every read, kept until the probe ends */
+	size_t read_total;
+	char *label, *uuid;   /* where the running prober writes */
+	bool lvm_wipes_mbr;   /* an LVM label claims the first 8 KiB (see fsprobe_pt.c) */
+	const char *fstype;   /* the filesystem found, when partition tables are probed */
+};
+
+/* len bytes at off, or NULL when they lie outside the device or cannot be
+ * read. The bytes stay valid until the probe ends. */
+const uint8_t *fsp_get(struct fsp *p, uint64_t off, size_t len);
+unsigned fsp_sector_size(const struct fsp *p);
+bool fsp_is_tiny(const struct fsp *p);
+
+static inline uint16_t le16(const uint8_t *b) { return (uint16_t)(b[0] | b[1] << 8); }
+static inline uint32_t le32(const uint8_t *b)
+{
+	return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+static inline uint64_t le64(const uint8_t *b) { return le32(b) | (uint64_t)le32(b + 4) << 32; }
+static inline uint16_t be16(const uint8_t *b) { return (uint16_t)(b[0] << 8 | b[1]); }
+static inline uint32_t be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+enum fsp_enc { FSP_LATIN1, FSP_UTF16LE, FSP_UTF16BE };
+
+/* Text to UTF-8 as util-linux converts it (stops at a NUL character). */
+size_t fsp_to_utf8(enum fsp_enc enc, char *dst, size_t cap, const uint8_t *src, size_t n);
+/* LABEL from bytes as stored (up to a NUL), without trailing white space. */
+void fsp_set_label(struct fsp *p, const uint8_t *s, size_t len);
+void fsp_set_label_enc(struct fsp *p, const uint8_t *s, size_t len, enum fsp_enc enc);
+/* UUID from 16 bytes in the usual 8-4-4-4-12 form; nothing when all zero. */
+void fsp_set_uuid(struct fsp *p, const uint8_t u[16]);
+/* UUID formatted; nothing when the raw bytes it comes from are all zero. */
+void fsp_set_uuid_fmt(struct fsp *p, const uint8_t *raw, size_t rawlen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* UUID stored as text (up to a NUL), without trailing white space. */
+void fsp_set_uuid_text(struct fsp *p, const uint8_t *s, size_t len);
+bool fsp_all_zero(const uint8_t *b, size_t n);
+uint32_t fsp_crc32(uint32_t crc, const uint8_t *b, size_t n);
+
+/* The probers: 0 when the device holds the format (label and UUID set), 1 when not. */
+int fsp_linux_raid(struct fsp *p);
+int fsp_lvm2(struct fsp *p);
+int fsp_luks(struct fsp *p);
+int fsp_vfat(struct fsp *p);
+int fsp_swsuspend(struct fsp *p);
+int fsp_swap(struct fsp *p);
+int fsp_xfs(struct fsp *p);
+int fsp_ext4dev(struct fsp *p);
+int fsp_ext4(struct fsp *p);
+int fsp_ext3(struct fsp *p);
+int fsp_ext2(struct fsp *p);
+int fsp_jbd(struct fsp *p);
+int fsp_udf(struct fsp *p);
+int fsp_iso9660(struct fsp *p);
+int fsp_ntfs(struct fsp *p);
+int fsp_squashfs(struct fsp *p);
+int fsp_squashfs3(struct fsp *p);
+int fsp_btrfs(struct fsp *p);
+int fsp_exfat(struct fsp *p);
+int fsp_f2fs(struct fsp *p);
+
+/* Checks the DOS partition table prober makes so as not to take a boot sector for one. */
+bool fsp_is_vfat(struct fsp *p);
+bool fsp_is_ntfs(struct fsp *p);
+
+/* Partition tables: the type's name ("dos", "gpt", "PMBR") or NULL. */
+const char *fsp_partition_table(struct fsp *p);
+/* Whether [off, off+len) lies inside one partition of the table (the RAID
+ * prober ignores a superblock that belongs to the last partition). */
+bool fsp_covered_by_partition(struct fsp *p, uint64_t off, uint64_t len);
+
+#endif
