@@ -161,18 +161,22 @@ static void draw_row(struct editor *e, size_t r)
 		sb_puts(old, "");
 }
 
-static void draw_frame(struct editor *e)
+static void draw_header(struct editor *e)
 {
-	size_t w = width(e);
+	int room = (int)width(e) - 45;
 	char *title = safe_text(e->title);
-	int room = (int)w - 45;
 	term_printf(e->t, "\033[H\033[2JEditing '%.*s' (nothing is written to disk)\r\n",
 		    room > 10 ? room : 10, title);
 	free(title);
 	for (size_t r = 0; r < MAX_LINES; r++)
 		sb_free(&e->shown[r]);
 	e->crow = 0;
-	size_t help_row = TOP_ROWS + list_rows(e) + 2;
+}
+
+/* The help line comes after the lines, so that once it shows, the whole screen does. */
+static void draw_help(struct editor *e)
+{
+	size_t w = width(e), help_row = TOP_ROWS + list_rows(e) + 2;
 	const char *help = EDITOR_HELP ". Up/Down move, Enter splits a line, "
 		"Ctrl-K cuts to the end (an empty line goes).";
 	term_printf(e->t, "\033[%zu;1H%.*s", help_row, (int)w, help);
@@ -181,6 +185,7 @@ static void draw_frame(struct editor *e)
 		term_printf(e->t, "\033[%zu;1H%.*s", help_row + 1 + i, (int)w, s);
 		free(s);
 	}
+	e->crow = 0;
 }
 
 /* Redraws what changed (every row is compared with what it shows) and puts
@@ -194,9 +199,11 @@ static void draw(struct editor *e, bool full)
 		e->top = e->cur - rows + 1;
 	e->off = le_scroll(e->off, e->v[e->cur]->cur, e->v[e->cur]->len, width(e));
 	if (full)
-		draw_frame(e);
+		draw_header(e);
 	for (size_t r = 0; r < rows && r < MAX_LINES; r++)
 		draw_row(e, r);
+	if (full)
+		draw_help(e);
 	go_to(e, TOP_ROWS + (e->cur - e->top), e->v[e->cur]->cur - e->off);
 }
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from scenario import booting, probe_cmdline, target
+from scenario import booting, marker, probe_cmdline, probe_files, target
 
 PASSWORD = "correct horse"
 
@@ -21,9 +21,13 @@ def grub_hash(password):
     return m.group(1)
 
 
+FIRST = marker("first.txt", 5)
+
+
 @pytest.fixture
-def locked(boot_disk):
-    return boot_disk(f"password {grub_hash(PASSWORD)}\n" + target("first"))
+def locked(boot_disk, probe_initrd):
+    return boot_disk(f"password {grub_hash(PASSWORD)}\n" + target("first", initrds=["/first.img"]),
+                     {"/first.img": probe_initrd(FIRST)})
 
 
 def test_the_shell_asks_refuses_a_wrong_password_and_takes_the_right_one(locked, kexec_loader):
@@ -60,4 +64,6 @@ def test_the_editor_is_locked_too_but_booting_is_not(locked, kexec_loader):
     vm.wait_menu()
     vm.send("enter")
     vm.expect(booting("first"))
-    assert vm.wait_probe().cmdline == probe_cmdline("first")
+    report = vm.wait_probe()
+    assert report.cmdline == probe_cmdline("first")
+    assert report.files == probe_files(FIRST)
