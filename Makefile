@@ -10,7 +10,7 @@ CFLAGS_REL := $(CSTD) $(WARN) -Os -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 LDFLAGS_REL := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-id=none \
 	-Wl,-z,norelro
-LIBS    := -l:libblkid.a -l:libz.a -l:liblzma.a -l:libzstd.a -l:libnettle.a
+LIBS    := -l:libz.a -l:liblzma.a -l:libzstd.a -l:libnettle.a
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) -Isrc
 
@@ -45,7 +45,7 @@ $(B)/libkl-test.a: $(TEST_OBJ)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libkl-test.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TEST) -Itests/unit $< $(B)/libkl-test.a -lcmocka -lblkid -lz -llzma -lzstd -lnettle -o $@
+	$(CC) $(CFLAGS_TEST) -Itests/unit $< $(B)/libkl-test.a -lcmocka -lz -llzma -lzstd -lnettle -o $@
 
 unit: $(UNIT_BIN)
 	@tools/run-unit $(UNIT_BIN)

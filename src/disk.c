@@ -1,6 +1,5 @@
 #include "disk.h"
 
-#include <blkid/blkid.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "devpath.h"
+#include "fsprobe.h"
 #include "log.h"
 
 struct dev {
@@ -85,29 +85,22 @@ void disk_add_dir(const char *dir, const char *name, const char *fstype, const c
 	d->host_dir = true;
 }
 
-/* Reads what libblkid says of one device node; false when it cannot be opened
+/* Reads what fsprobe finds on one device node; false when it cannot be opened
  * (a CD drive without a disc, a device that went away). */
 static bool probe(struct dev *d, const char *node)
 {
-	blkid_probe pr = blkid_new_probe_from_filename(node);
-	if (!pr)
+	int fd = open(node, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return false;
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
-						      BLKID_SUBLKS_UUID);
-	blkid_probe_enable_partitions(pr, 1);
-	if (blkid_do_safeprobe(pr) == 0) {
-		const char *v;
-		if (!blkid_probe_lookup_value(pr, "TYPE", &v, NULL))
-			d->info.fstype = xstrdup(v);
-		if (!blkid_probe_lookup_value(pr, "LABEL", &v, NULL))
-			d->info.label = xstrdup(v);
-		if (!blkid_probe_lookup_value(pr, "UUID", &v, NULL))
-			d->info.uuid = xstrdup(v);
-		if (!blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL))
-			d->info.pttype = xstrdup(v);
-	}
-	blkid_free_probe(pr);
+	struct fsprobe_result r;
+	if (fsprobe_fd(fd, 0, &r) == FSPROBE_AMBIGUOUS)
+		log_warn("%s carries the signatures of more than one filesystem; kexec-loader "
+			 "will not guess which is real (wipefs -n %s lists them)", d->info.name, node);
+	close(fd);
+	d->info.fstype = r.type[0] ? xstrdup(r.type) : NULL;
+	d->info.label = r.label[0] ? xstrdup(r.label) : NULL;
+	d->info.uuid = r.uuid[0] ? xstrdup(r.uuid) : NULL;
+	d->info.pttype = r.pttype[0] ? xstrdup(r.pttype) : NULL;
 	return true;
 }
 
