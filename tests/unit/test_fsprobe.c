@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "disk.h"
 #include "fsprobe.h"
 #include "util.h"
 
@@ -246,6 +247,34 @@ static void short_inputs_find_nothing(void **state)
 	assert_str(r.type, "ext2");
 }
 
+/* The device layer over a sysfs and a /dev made of files: what it lists for
+ * a disk is what blkid says of the disk's image. */
+static void device_layer_reports_what_blkid_finds(void **state)
+{
+	if (!have("mkfs.ext4"))
+		skip();
+	assert_int_equal(run("vdb", "mkdir -p sys/class/block/vdb dev mnt && echo 16384 > "
+				    "sys/class/block/vdb/size && truncate -s 8M dev/vdb && "
+				    "mkfs.ext4 -q -F -L 'boot disk' dev/vdb"), 0);
+	char *sys = xasprintf("%s/sys", dir), *dev = xasprintf("%s/dev", dir);
+	char *mnt = xasprintf("%s/mnt", dir);
+	disk_setup(sys, dev, mnt);
+	assert_int_equal(disk_rescan(), 1);
+	const struct fsinfo *v;
+	assert_int_equal(disk_list(&v), 1);
+	struct fsprobe_result want;
+	blkid("dev/vdb", &want);
+	assert_str(v[0].name, "vdb");
+	assert_str(v[0].fstype, want.type);
+	assert_str(v[0].label, want.label);
+	assert_str(v[0].uuid, want.uuid);
+	assert_null(v[0].pttype);
+	char *uuid_spec = xasprintf("UUID=%s", want.uuid), *err = NULL;
+	assert_non_null(disk_find("LABEL=boot disk", &err));
+	assert_non_null(disk_find(uuid_spec, &err));
+	free(uuid_spec), free(sys), free(dev), free(mnt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +291,7 @@ int main(void)
 		cmocka_unit_test(dos_with_fat_partition), cmocka_unit_test(ambivalent),
 		cmocka_unit_test(zeros), cmocka_unit_test(lvm2), cmocka_unit_test(md_v1_2),
 		cmocka_unit_test(md_v0_90), cmocka_unit_test(short_inputs_find_nothing),
+		cmocka_unit_test(device_layer_reports_what_blkid_finds),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
