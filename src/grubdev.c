@@ -194,10 +194,11 @@ static char *map_target(const char *dev)
 		struct strbuf sb = {0};
 		sb_puts(&sb, by[i].prefix);
 		for (const char *p = dev + strlen(by[i].dir); *p; p++) {
-			unsigned c;
-			if (p[0] == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x", &c) == 1 &&
-			    isxdigit((unsigned char)p[2]) && isxdigit((unsigned char)p[3])) {
-				sb_putc(&sb, (char)c);
+			/* strtoul, not sscanf: sscanf would pull 90 KB of glibc into the binary. */
+			if (p[0] == '\\' && p[1] == 'x' && isxdigit((unsigned char)p[2]) &&
+			    isxdigit((unsigned char)p[3])) {
+				char hex[3] = {p[2], p[3], 0};
+				sb_putc(&sb, (char)strtoul(hex, NULL, 16));
 				p += 3;
 			} else {
 				sb_putc(&sb, *p);
