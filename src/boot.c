@@ -35,6 +35,14 @@ struct loaded {
 	struct boot_env env;
 };
 
+/* "PATH on DEVICE", or the path alone when it names its own device. */
+static char *where(const struct target *t, const char *path)
+{
+	if (path[0] == '(' || !t->root)
+		return xstrdup(path);
+	return xasprintf("%s on %s", path, t->root);
+}
+
 static int read_whole(const struct target *t, const char *path, const char *cmdline,
 		      struct boot_blob *b, char **err)
 {
@@ -46,8 +54,10 @@ static int read_whole(const struct target *t, const char *path, const char *cmdl
 	int r = read_file_fd(fd, FILE_MAX, &buf, &len);
 	close(fd);
 	if (r < 0) {
-		*err = xasprintf("cannot read %s on %s: %s", path, t->root,
+		char *w = where(t, path);
+		*err = xasprintf("cannot read %s: %s", w,
 				 r == -EFBIG ? "it is larger than 512 MB" : strerror(-r));
+		free(w);
 		return -1;
 	}
 	*b = (struct boot_blob){.name = path, .data = (unsigned char *)buf, .len = len,
@@ -168,7 +178,9 @@ static enum kernel_kind detect(const struct target *t, int fd, int *unpacked_fd,
 	unsigned char head[65536];
 	ssize_t n = pread(fd, head, sizeof(head), 0);
 	if (n < 0) {
-		*err = xasprintf("cannot read %s on %s: %s", t->kernel, t->root, strerror(errno));
+		char *w = where(t, t->kernel);
+		*err = xasprintf("cannot read %s: %s", w, strerror(errno));
+		free(w);
 		return KK_UNKNOWN;
 	}
 	char *what = NULL;
@@ -187,9 +199,12 @@ static enum kernel_kind detect(const struct target *t, int fd, int *unpacked_fd,
 		}
 		loaded_free(&l);
 	}
-	if (k == KK_UNKNOWN && !*err)
-		*err = xasprintf("%s on %s is not a kernel: it looks like %s", t->kernel, t->root,
+	if (k == KK_UNKNOWN && !*err) {
+		char *w = where(t, t->kernel);
+		*err = xasprintf("%s is not a kernel: it looks like %s", w,
 				 what ? what : "something else");
+		free(w);
+	}
 	free(what);
 	return k;
 }
@@ -208,9 +223,11 @@ int boot_load(const struct target *t, char **err)
 	int r = -1;
 	if (k == KK_UNKNOWN)
 		r = -1;
-	else if (t->nmodules && k != KK_MULTIBOOT1 && k != KK_MULTIBOOT2)
-		*err = xasprintf("%s on %s has Multiboot modules but is not a Multiboot kernel",
-				 t->kernel, t->root);
+	else if (t->nmodules && k != KK_MULTIBOOT1 && k != KK_MULTIBOOT2) {
+		char *w = where(t, t->kernel);
+		*err = xasprintf("%s has Multiboot modules but is not a Multiboot kernel", w);
+		free(w);
+	}
 	else if (k == KK_LINUX64 && !boot_force_kexec_load && !(t->flags & TF_FORCE_KEXEC_LOAD)) {
 		r = load_file(t, unpacked >= 0 ? unpacked : fd, err);
 		if (r == -ENOSYS) {

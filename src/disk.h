@@ -1,5 +1,5 @@
 /* The device layer: block devices from sysfs (or directories in host mode),
- * identified with libblkid, resolved from the device syntax of SPEC section 3,
+ * identified by fsprobe, resolved from the device syntax of SPEC section 3,
  * mounted read-only on demand and shared, and files opened inside them
  * without ever escaping their filesystem. */
 #ifndef KL_DISK_H
@@ -12,7 +12,7 @@ void disk_setup(const char *sysfs, const char *devdir, const char *mntdir);
 /* Host mode: a directory stands for a filesystem with this name, label, UUID, type. */
 void disk_add_dir(const char *dir, const char *name, const char *fstype, const char *label,
 		  const char *uuid);
-/* Host mode: an image file examined with libblkid (never written, never mounted). */
+/* Host mode: an image file examined by fsprobe (never written, never mounted). */
 /* Re-reads the list of block devices; returns how many changed (appeared or vanished). */
 int disk_rescan(void);
 /* The current devices, in the kernel's order. */

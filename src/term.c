@@ -20,8 +20,9 @@ static void console_raw(struct console *c)
 	if (tcgetattr(c->in, &tio) != 0)
 		return;
 	tio.c_iflag &= ~(tcflag_t)(ICRNL | IXON | INLCR | IGNCR);
-	tio.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN);
-	tio.c_lflag |= ISIG;
+	/* No ISIG: Ctrl-C is a key for the shell, and a SIGINT to PID 1 means
+	 * Ctrl-Alt-Del. */
+	tio.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN | ISIG);
 	tio.c_oflag |= OPOST | ONLCR;
 	tio.c_cc[VMIN] = 1;
 	tio.c_cc[VTIME] = 0;
@@ -151,10 +152,12 @@ int key_decode(const unsigned char *p, size_t n, size_t *used)
 	*used = 0;
 	if (n == 0)
 		return KEY_NONE;
-	if (p[0] != 27 || n == 1) {
+	if (p[0] != 27) {
 		*used = 1;
 		return p[0] == '\n' ? KEY_ENTER : p[0];
 	}
+	if (n == 1)
+		return KEY_NONE; /* the rest of a sequence may be on its way: see take_pending */
 	bool prefix = false;
 	for (size_t i = 0; i < ARRAY_SIZE(sequences); i++) {
 		size_t l = strlen(sequences[i].seq);
