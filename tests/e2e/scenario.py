@@ -46,3 +46,23 @@ def booting(title):
     """What kexec-loader prints just before the jump (not the countdown). The lookahead
     waits for a few more characters so that a countdown cut between two reads cannot pass."""
     return r"Booting '" + re.escape(title) + r"'(?=[\s\S]{5})(?! in \d)"
+
+
+def menu_list(screen):
+    """[(selected, title)] of the targets listed on a menu screen (vm.screen()): the lines
+    after the header and its blank line, up to the next blank line."""
+    rows = []
+    for line in screen.split("\n")[2:]:
+        if not line.strip() or line == "  (more below)":
+            break
+        rows.append((line.startswith(">"), line[2:].rstrip()))
+    return rows
+
+
+def choose(vm, title):
+    """Selects the target with this title on the menu shown (Home, then Down as often as
+    needed), presses Enter and waits until kexec-loader says it boots it."""
+    titles = [t for _, t in menu_list(vm.screen())]
+    assert title in titles, f"{title!r} is not on the menu: {titles}"
+    vm.send("\x1b[H", *["down"] * titles.index(title), "enter")
+    vm.expect(booting(title))

@@ -121,6 +121,15 @@ class VM:
             self._console_log.flush()
         return plain(self.console_path.read_text(encoding="utf-8", errors="replace"))
 
+    def screen(self):
+        """The console since it was last cleared, without control sequences: the last full
+        menu drawing and whatever followed it."""
+        if self._console_log:
+            self._console_log.flush()
+        with open(self.console_path, encoding="utf-8", errors="replace", newline="") as f:
+            raw = f.read()
+        return plain(raw[max(raw.rfind("\x1b[2J"), 0):])
+
     def debug_log(self):
         """kexec-loader's debug log (ttyS1) so far."""
         if not self.debug_path.exists():
