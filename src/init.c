@@ -467,12 +467,13 @@ _Noreturn void init_main(int argc, char **argv)
 	setup_console();
 	char *cl = read_line_file("/proc/cmdline");
 	settings_parse(&S, cl ? cl : "");
-	free(cl);
 	setup_debug_log();
 	boot_force_kexec_load = S.force_kexec_load;
 	setup_signals();
 	kernel_log_to_tty2();
 	term_open_consoles(&T, "/sys");
+	term_add_cmdline_consoles(&T, cl ? cl : "", "/dev");
+	free(cl);
 	disk_setup("/sys", "/dev", MNT_DIR);
 	devices_start();
 	find_boot_disk();

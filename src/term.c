@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 #include "util.h"
@@ -86,6 +87,70 @@ void term_open_consoles(struct term *t, const char *sysfs)
 	free(list);
 	if (t->n == 0)
 		add_console(t, 0, 1);
+}
+
+static bool is_open(const struct term *t, dev_t rdev)
+{
+	struct stat st;
+	for (size_t i = 0; i < t->n; i++)
+		if (fstat(t->c[i].out, &st) == 0 && st.st_rdev == rdev)
+			return true;
+	return false;
+}
+
+static speed_t baud(const char *opts)
+{
+	switch (atoi(opts)) {
+	case 9600: return B9600;
+	case 19200: return B19200;
+	case 38400: return B38400;
+	case 57600: return B57600;
+	case 115200: return B115200;
+	default: return B0;
+	}
+}
+
+/* A line that is not a kernel console: opened without waiting for a carrier. */
+static void add_line(struct term *t, const char *path, const char *opts)
+{
+	int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	struct termios tio;
+	if (fd < 0)
+		return;
+	if (t->n == TERM_MAX || fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode) ||
+	    is_open(t, st.st_rdev) || tcgetattr(fd, &tio) != 0) {
+		close(fd);
+		return;
+	}
+	tio.c_cflag |= CLOCAL | CREAD;
+	if (baud(opts) != B0)
+		cfsetspeed(&tio, baud(opts));
+	tcsetattr(fd, TCSANOW, &tio);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	add_console(t, fd, fd);
+}
+
+void term_add_cmdline_consoles(struct term *t, const char *cmdline, const char *devdir)
+{
+	char *copy = xstrdup(cmdline), *save = NULL;
+	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		if (strncmp(w, "console=", 8) != 0)
+			continue;
+		char *name = w + 8, *opts = name + strcspn(name, ",");
+		if (*opts)
+			*opts++ = 0;
+		if (strncmp(name, "/dev/", 5) == 0)
+			name += 5;
+		/* Virtual terminals share the one VT console, which tty0 already follows. */
+		bool vt = strncmp(name, "tty", 3) == 0 && name[3] >= '0' && name[3] <= '9';
+		if (!*name || vt || strchr(name, '/'))
+			continue;
+		char *path = xasprintf("%s/%s", devdir, name);
+		add_line(t, path, opts);
+		free(path);
+	}
+	free(copy);
 }
 
 void term_close(struct term *t)

@@ -43,6 +43,10 @@ void term_open(struct term *t, int in, int out);
 /* Every console the kernel writes to (/sys/class/tty/console/active, tty0
  * being the active virtual terminal); falls back to fds 0 and 1. */
 void term_open_consoles(struct term *t, const char *sysfs);
+/* The kernel takes one console per driver: of "console=ttyS0 console=ttyS1"
+ * only ttyS0 becomes a kernel console. Adds every other line a console= word
+ * of this command line names (devdir: "/dev"), at its speed ("ttyS1,115200"). */
+void term_add_cmdline_consoles(struct term *t, const char *cmdline, const char *devdir);
 void term_close(struct term *t);
 void term_write(struct term *t, const char *s, size_t n);
 void term_puts(struct term *t, const char *s);
