@@ -117,57 +117,68 @@ static int read_config(const struct host_opts *o, struct config *c, struct diag_
 	return 0;
 }
 
+/* Everything a host-mode command works on: the configuration and every source. */
+struct collected {
+	struct config c;
+	struct diag_list d;
+	struct target_list all;
+};
+
+static int collect(const struct host_opts *o, struct collected *k)
+{
+	memset(k, 0, sizeof(*k));
+	config_init(&k->c);
+	tl_init(&k->all);
+	if (read_config(o, &k->c, &k->d) < 0)
+		return -1;
+	sources_collect(&k->c, disk_fsio(), o->boot_dev, &k->all, &k->d);
+	return 0;
+}
+
+static void collected_free(struct collected *k)
+{
+	tl_free(&k->all);
+	config_free(&k->c);
+	diag_free(&k->d);
+}
+
 static int list(const struct host_opts *o)
 {
-	struct config c;
-	struct diag_list d = {0};
-	struct target_list all;
-	config_init(&c);
-	tl_init(&all);
-	if (read_config(o, &c, &d) < 0)
+	struct collected k;
+	if (collect(o, &k) < 0)
 		return 1;
-	sources_collect(&c, disk_fsio(), o->boot_dev, &all, &d);
-	size_t def = tl_default(&all);
-	for (size_t i = 0; i < all.n; i++)
-		print_target(&all.v[i], i == def, o->json);
-	for (size_t i = 0; i < d.lines.n; i++) {
+	size_t def = tl_default(&k.all);
+	for (size_t i = 0; i < k.all.n; i++)
+		print_target(&k.all.v[i], i == def, o->json);
+	for (size_t i = 0; i < k.d.lines.n; i++) {
 		if (o->json)
-			json_problem(stdout, d.lines.v[i]);
+			json_problem(stdout, k.d.lines.v[i]);
 		else
-			fprintf(stderr, "%s\n", d.lines.v[i]);
+			fprintf(stderr, "%s\n", k.d.lines.v[i]);
 	}
-	tl_free(&all);
-	config_free(&c);
-	diag_free(&d);
+	collected_free(&k);
 	return 0;
 }
 
 static int plan(const struct host_opts *o, const char *which)
 {
-	struct config c;
-	struct diag_list d = {0};
-	struct target_list all;
-	config_init(&c);
-	tl_init(&all);
-	if (read_config(o, &c, &d) < 0)
+	struct collected k;
+	if (collect(o, &k) < 0)
 		return 1;
-	sources_collect(&c, disk_fsio(), o->boot_dev, &all, &d);
 	char *end;
 	long idx = strtol(which, &end, 10);
-	int i = *which && !*end ? (int)idx : tl_find_title(&all, which);
+	int i = *which && !*end ? (int)idx : tl_find_title(&k.all, which);
 	int r = 1;
-	if (i < 0 || (size_t)i >= all.n) {
-		fprintf(stderr, "kexec-loader: no target '%s' (there are %zu)\n", which, all.n);
+	if (i < 0 || (size_t)i >= k.all.n) {
+		fprintf(stderr, "kexec-loader: no target '%s' (there are %zu)\n", which, k.all.n);
 	} else {
 		char *err = NULL;
-		r = boot_print_plan(&all.v[i], stdout, &err) < 0;
+		r = boot_print_plan(&k.all.v[i], stdout, &err) < 0;
 		if (r)
 			fprintf(stderr, "kexec-loader: %s\n", err);
 		free(err);
 	}
-	tl_free(&all);
-	config_free(&c);
-	diag_free(&d);
+	collected_free(&k);
 	return r;
 }
 
