@@ -75,7 +75,8 @@ static int add_dev(const char *arg)
 		fprintf(stderr, "kexec-loader: --dev needs DIR,name=NAME (got '%s')\n", arg);
 		r = -1;
 	} else {
-		disk_add_dir(dir, name, type, label, uuid);
+		/* A directory is a filesystem even when no type is given. */
+		disk_add_dir(dir, name, type ? type : "dir", label, uuid);
 	}
 	free(copy);
 	return r;
