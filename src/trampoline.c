@@ -43,8 +43,10 @@ __asm__(
 	"	movw %ax, %ss\n"
 	"	movw %ax, %fs\n"
 	"	movw %ax, %gs\n"
-	"	movl %cr0, %eax\n"
-	"	andl $0x7fffffff, %eax\n"  /* paging off: leaves long mode */
+	/* Paging off leaves long mode. The rest of CR0 as firmware leaves it
+	 * (PE and ET), not as Linux had it: the kernel sees what GRUB and
+	 * QEMU's own loader give it. */
+	"	movl $0x11, %eax\n"
 	"	movl %eax, %cr0\n"
 	"	movl $0xc0000080, %ecx\n"  /* EFER.LME off */
 	"	rdmsr\n"
