@@ -8,20 +8,12 @@ import pytest
 from scenario import booting, marker, probe_cmdline, probe_files, target
 
 FILES = marker("ok.txt", 6)
-CASES = {
-    "missing": target("broken", kernel="/no/such/vmlinuz"),
-    "text": target("broken", kernel="/readme.txt"),
-}
-
-
-@pytest.fixture(scope="module")
-def paths():
-    return {"missing": "/no/such/vmlinuz", "text": "/readme.txt"}
+KERNELS = {"missing": "/no/such/vmlinuz", "text": "/readme.txt"}
+CASES = {case: target("broken", kernel=path) for case, path in KERNELS.items()}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_failed_boot_shows_the_error_then_the_menu(boot_disk, probe_initrd, kexec_loader,
-                                                     paths, case):
+def test_failed_boot_shows_the_error_then_the_menu(boot_disk, probe_initrd, kexec_loader, case):
     good = target("good", initrds=["/ok.img"])
     files = {"/ok.img": probe_initrd(FILES), "/readme.txt": "This is not a kernel.\n" * 20}
     # One disk, a configuration folder for each case (rootdir=).
@@ -33,7 +25,7 @@ def test_failed_boot_shows_the_error_then_the_menu(boot_disk, probe_initrd, kexe
     vm.send("enter")  # "broken" is first and the default
     vm.wait_menu()
     message = vm.console()[mark:]
-    assert paths[case] in message, f"the error does not name {paths[case]}"
+    assert KERNELS[case] in message, f"the error does not name {KERNELS[case]}"
     assert re.search(r"vda|kexecloader", message), "the error does not name the device"
     vm.send("down", "enter")
     vm.expect(booting("good"))
