@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 #include "boot.h"
 #include "cmdline.h"
@@ -39,6 +40,7 @@ static struct strlist source_msgs; /* problems of the sources, replaced on each 
 static struct strlist shown;       /* both, as the menu shows them */
 static const char *boot_dev;    /* the boot disk, or NULL when there is none */
 static volatile sig_atomic_t cad_pressed;
+static int debug_fd = -1;
 
 static void mount_fs(const char *src, const char *dir, const char *type, const char *opts)
 {
@@ -107,6 +109,7 @@ static void setup_debug_log(void)
 	int fd = open(S.debug_tty, flags, 0644);
 	if (fd >= 0)
 		log_set_fd(fd);
+	debug_fd = fd;
 	log_info("kexec-loader %s starting", KL_VERSION);
 	if (fd < 0)
 		log_warn("cannot open the debug console %s: %s", S.debug_tty, strerror(errno));
@@ -123,8 +126,16 @@ static void check_cad(void)
 	if (!cad_pressed)
 		return;
 	term_puts(&T, "\r\nCtrl-Alt-Del: unmounting the disks and restarting.\r\n");
-	disk_umount_all();
+	if (disk_umount_all() == 0)
+		log_info("Ctrl-Alt-Del: every filesystem unmounted, restarting");
+	else
+		log_warn("Ctrl-Alt-Del: restarting, though a filesystem could not be unmounted");
 	sync();
+	/* Serial lines send slowly: let the messages out before the restart. */
+	for (size_t i = 0; i < T.n; i++)
+		tcdrain(T.c[i].out);
+	if (debug_fd >= 0)
+		tcdrain(debug_fd);
 	reboot(RB_AUTOBOOT);
 }
 
