@@ -32,7 +32,13 @@ static struct {
 	struct fsinfo *infos; /* a copy for disk_list(), stable until the devices change */
 	bool infos_stale;
 	void (*fs_loader)(const char *fstype);
+	bool (*waiter)(const char *spec);
 } D;
+
+void disk_set_waiter(bool (*fn)(const char *spec))
+{
+	D.waiter = fn;
+}
 
 void disk_set_fs_loader(void (*fn)(const char *fstype))
 {
@@ -269,11 +275,14 @@ static struct dev *find(const char *spec, struct devspec *ds, char **err)
 		*err = xasprintf("'%s' is not a device name (use sda1, LABEL=…, UUID=…)", spec);
 		return NULL;
 	}
-	/* Labels match exactly first, then ignoring case (FAT labels are often upper-cased). */
-	for (int exact = 1; exact >= 0; exact--)
-		for (size_t i = 0; i < D.n; i++)
-			if (matches(&D.v[i], ds, exact))
-				return &D.v[i];
+	/* Labels match exactly first, then ignoring case (FAT labels are often upper-cased).
+	 * A device that is not there yet (a CD drive still starting) may be waited for. */
+	do {
+		for (int exact = 1; exact >= 0; exact--)
+			for (size_t i = 0; i < D.n; i++)
+				if (matches(&D.v[i], ds, exact))
+					return &D.v[i];
+	} while (D.waiter && D.waiter(spec));
 	*err = xasprintf("there is no device %s (type D at the menu to list the disks)", spec);
 	devspec_free(ds);
 	return NULL;

@@ -35,6 +35,10 @@ int disk_umount_all(void);
 /* Called with a filesystem type before a mount, so that its module can be loaded. */
 void disk_set_fs_loader(void (*fn)(const char *fstype));
 
+/* Called when a device is not there: returns true when it may have appeared
+ * (look again), false to give up. NULL (the default): give up at once. */
+void disk_set_waiter(bool (*fn)(const char *spec));
+
 /* The fsio seam backed by this layer. */
 struct fsio *disk_fsio(void);
 

@@ -13,6 +13,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include "boot.h"
 #include "cmdline.h"
@@ -375,13 +376,57 @@ static bool menu_event(void *ctx)
 	return true;
 }
 
+#define DEVICE_WAIT_MS 20000
+
+static struct timespec wait_since;
+
+static long ms_since(const struct timespec *a)
+{
+	struct timespec b;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1000 + (b.tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* While booting: a device a target names may still be starting (a CD drive,
+ * a USB disk). Wait for device events, up to 20 seconds or a key press. */
+static bool wait_for_device(const char *spec)
+{
+	long left = DEVICE_WAIT_MS - ms_since(&wait_since);
+	if (left <= 0 || devices_fd() < 0)
+		return false;
+	term_printf(&T, "Waiting for %s (press any key to stop waiting)...\r\n", spec);
+	log_info("waiting for %s", spec);
+	for (; left > 0; left = DEVICE_WAIT_MS - ms_since(&wait_since)) {
+		int k = term_key(&T, (int)left, devices_fd());
+		if (k == KEY_EVENT) {
+			if (devices_handle_events() > 0)
+				return true;
+			continue;
+		}
+		if (k != KEY_TIMEOUT)
+			break;
+	}
+	return false;
+}
+
+/* Loads and starts t; returns only when that failed, with *err set. */
+static int load_and_go(const struct target *t, char **err)
+{
+	clock_gettime(CLOCK_MONOTONIC, &wait_since);
+	disk_set_waiter(wait_for_device);
+	int r = boot_load(t, err);
+	disk_set_waiter(NULL);
+	if (r == 0)
+		boot_execute(err);
+	return -1;
+}
+
 static void try_target(const struct target *t)
 {
 	char *err = NULL;
 	term_printf(&T, "\r\nBooting '%s'\r\n", t->title);
 	log_info("booting '%s' (%s)", t->title, t->origin ? t->origin : "typed in");
-	if (boot_load(t, &err) == 0)
-		boot_execute(&err);
+	load_and_go(t, &err);
 	add_message("Boot failed: %s", err);
 	free(err);
 }
@@ -398,9 +443,7 @@ static void edit_and_boot(const struct target *t)
 
 static int shell_boot(const struct target *t, char **err, void *ctx)
 {
-	if (boot_load(t, err) == 0)
-		boot_execute(err);
-	return -1;
+	return load_and_go(t, err);
 }
 
 static void shell_event(void *ctx)
