@@ -1,6 +1,7 @@
 #include "sources.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include "bls.h"
 #include "devpath.h"
@@ -193,16 +194,56 @@ static bool same_target(const struct target *a, const struct target *b)
 	return true;
 }
 
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (h ^ 0xff) * 0x100000001b3ull; /* a separator, so "ab"+"c" differs from "a"+"bc" */
+}
+
+/* Hashes what same_target compares. */
+static uint64_t hash_target(const struct target *t)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)t->kind;
+	h = hash_str(hash_str(hash_str(hash_str(h, t->title), t->root), t->kernel), t->cmdline);
+	for (size_t i = 0; i < t->initrds.n; i++)
+		h = hash_str(h, t->initrds.v[i]);
+	for (size_t i = 0; i < t->nmodules; i++)
+		h = hash_str(hash_str(h, t->modules[i].path), t->modules[i].cmdline);
+	return h;
+}
+
+/* Drops targets equal to an earlier one. A hash table keeps this linear: a
+ * GRUB menu may hold thousands of entries. */
 static void drop_repeats(struct target_list *l)
 {
-	for (size_t i = 1; i < l->n; i++)
-		for (size_t j = 0; j < i; j++)
-			if (same_target(&l->v[j], &l->v[i])) {
-				if (l->default_index == (int)i)
-					l->default_index = (int)j;
-				tl_remove(l, i--);
+	size_t cap = 16;
+	while (cap < l->n * 2)
+		cap *= 2;
+	struct slot {
+		uint64_t hash;
+		size_t index; /* + 1; 0: empty */
+	} *tab = xcalloc(cap, sizeof(*tab));
+	size_t keep = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		uint64_t h = hash_target(&l->v[i]);
+		size_t k = (size_t)h & (cap - 1);
+		for (; tab[k].index; k = (k + 1) & (cap - 1))
+			if (tab[k].hash == h && same_target(&l->v[tab[k].index - 1], &l->v[i]))
 				break;
-			}
+		if (tab[k].index) {
+			if (l->default_index == (int)i)
+				l->default_index = (int)tab[k].index - 1;
+			target_free(&l->v[i]);
+			continue;
+		}
+		if (l->default_index == (int)i)
+			l->default_index = (int)keep;
+		tab[k] = (struct slot){h, keep + 1};
+		l->v[keep++] = l->v[i];
+	}
+	l->n = keep;
+	free(tab);
 }
 
 void sources_collect(const struct config *c, const struct fsio *io, const char *boot_device,
