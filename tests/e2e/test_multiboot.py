@@ -25,7 +25,6 @@ Xen is tested in test_xen.py. Not tested: the framebuffer fields (the harness ru
 a display), reset-vga's effect on screen.
 """
 
-import pathlib
 import re
 import subprocess
 
