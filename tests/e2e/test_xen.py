@@ -67,7 +67,7 @@ def test_xen_boots_with_linux_and_initrd_as_modules(boot_disk, images, dom0_init
         line = vm.expect(r"Command line: ([^\r\n]*)\r")
         assert line.group(1) == XEN_CMDLINE
         vm.expect(r"Building a PV Dom0", timeout=240)
-        m = vm.expect(r"Init\. ramdisk: ([0-9a-f]+)->([0-9a-f]+)")
+        m = vm.expect(r"Init\. ramdisk: ([0-9a-f]+)->([0-9a-f]+)\r")  # whole numbers
     images.verify(disk)
     start, end = int(m.group(1), 16), int(m.group(2), 16)
     assert end - start == dom0_initrd.stat().st_size
