@@ -148,11 +148,16 @@ static void d_module(struct conf_reader *r, const char *arg)
 {
 	if (!need_target(r, "module") || !need_arg(r, "module", arg))
 		return;
+	/* As GRUB 2's module: --nounzip hands a compressed file over as it is
+	 * (Xen unpacks a dom0 initrd itself). */
+	bool nounzip = str_starts(arg, "--nounzip") && (arg[9] == ' ' || arg[9] == '\t');
+	if (nounzip)
+		arg += 9 + strspn(arg + 9, " \t");
 	size_t n = strcspn(arg, " \t");
 	char *path = xstrndup(arg, n);
 	const char *rest = arg + n + strspn(arg + n, " \t");
 	if (valid_path(r, path))
-		target_add_module(&r->cur, path, rest, false);
+		target_add_module(&r->cur, path, rest, nounzip);
 	free(path);
 }
 

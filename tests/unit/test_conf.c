@@ -73,7 +73,7 @@ static void globals_and_multiboot(void **state)
 	      "grub-map hd0,1 UUID=abcd\ngrub-map (hd1) sdb\nkmod loop max_part=3 max_loop=2\n"
 	      "password grub.pbkdf2.sha512.10000.AA.BB\n"
 	      "title Xen\nroot sda1\nkernel /xen.gz console=com1\nmodule /vmlinuz root=/dev/sda1 ro\n"
-	      "module /initrd.img\nreset-vga\n");
+	      "module --nounzip /initrd.img\nreset-vga\n");
 	assert_int_equal(diags.lines.n, 0);
 	assert_int_equal(cfg.targets.timeout, -1);
 	assert_str(cfg.grub_path, "(LABEL=os)/boot/grub");
@@ -91,6 +91,9 @@ static void globals_and_multiboot(void **state)
 	assert_str(t->modules[0].path, "/vmlinuz");
 	assert_str(t->modules[0].cmdline, "root=/dev/sda1 ro");
 	assert_str(t->modules[1].cmdline, "");
+	assert_str(t->modules[1].path, "/initrd.img");
+	assert_true(t->modules[1].nounzip);
+	assert_false(t->modules[0].nounzip);
 	assert_true(t->flags & TF_RESET_VGA);
 }
 
