@@ -19,6 +19,7 @@
 
 struct host_opts {
 	bool json;
+	bool timing;
 	const char *config;
 	const char *boot_dev;
 };
@@ -48,6 +49,8 @@ static void usage(FILE *f)
 		"                    (NAME)/path, LABEL=L and UUID=U paths resolve (repeatable)\n"
 		"  --boot-dev NAME   the device CONFIG is on (for each target's origin)\n"
 		"  --kexec-load      plan Linux kernels for kexec_load and the 32-bit protocol\n"
+		"  --timing          print on standard error how long reading and interpreting\n"
+		"                    the configuration files took\n"
 		"  -v, --verbose     print the debug log on standard error\n"
 		"  -h, --help        show this help\n"
 		"  -V, --version     show the version\n"
@@ -131,9 +134,15 @@ static int collect(const struct host_opts *o, struct collected *k)
 	memset(k, 0, sizeof(*k));
 	config_init(&k->c);
 	tl_init(&k->all);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (read_config(o, &k->c, &k->d) < 0)
 		return -1;
 	sources_collect(&k->c, disk_fsio(), o->boot_dev, &k->all, &k->d);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (o->timing)
+		fprintf(stderr, "collected %zu targets in %.1f ms\n", k->all.n,
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	return 0;
 }
 
@@ -223,7 +232,7 @@ static int grub_script(const char *file)
 int host_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},    {"dev", required_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},    {"timing", no_argument, NULL, 't'},    {"dev", required_argument, NULL, 'd'},
 		{"boot-dev", required_argument, NULL, 'b'},
 		{"kexec-load", no_argument, NULL, 'k'},
 		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
@@ -233,6 +242,7 @@ int host_main(int argc, char **argv)
 	for (int c; (c = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1;) {
 		switch (c) {
 		case 'j': o.json = true; break;
+		case 't': o.timing = true; break;
 		case 'd': if (add_dev(optarg) < 0) return 2; break;
 		case 'b': o.boot_dev = optarg; break;
 		case 'k': boot_force_kexec_load = true; break;
