@@ -148,38 +148,54 @@ bool g_step(struct gi *I, int line)
 
 /* ---- expansion ---- */
 
+/* Fields are written one after another into a->buf; start is where the
+ * one being built begins. */
 struct fields {
-	struct strlist *out;
-	struct strbuf cur;
+	struct gargs *a;
+	size_t start;
 	bool has;
 };
 
 static void f_end(struct fields *f, bool force)
 {
-	if (f->has || force)
-		sl_push(f->out, f->cur.s ? f->cur.s : "");
-	f->cur.len = 0;
-	if (f->cur.s)
-		f->cur.s[0] = 0;
+	struct gargs *a = f->a;
+	if (f->has || force) {
+		if (a->n == a->cap) {
+			a->cap = a->cap ? 2 * a->cap : 16;
+			a->off = xrealloc(a->off, a->cap * sizeof(*a->off));
+		}
+		a->off[a->n++] = f->start;
+		sb_add(&a->buf, "", 1); /* keeps the NUL as the field's end */
+	} else {
+		a->buf.len = f->start;
+	}
+	f->start = a->buf.len;
 	f->has = false;
+}
+
+static void f_addn(struct fields *f, const char *s, size_t n)
+{
+	if (f->a->buf.len - f->start < G_MAX_VALUE)
+		sb_add(&f->a->buf, s, n);
+	f->has = true;
 }
 
 static void f_add(struct fields *f, const char *s)
 {
-	if (f->cur.len < G_MAX_VALUE)
-		sb_puts(&f->cur, s);
-	f->has = true;
+	f_addn(f, s, strlen(s));
 }
 
 /* An unquoted value: blanks separate fields. */
 static void f_split(struct fields *f, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n') {
+	while (*s) {
+		size_t n = strcspn(s, " \t\n");
+		if (n)
+			f_addn(f, s, n);
+		s += n;
+		if (*s) {
 			f_end(f, false);
-		} else if (f->cur.len < G_MAX_VALUE) {
-			sb_putc(&f->cur, *s);
-			f->has = true;
+			s++;
 		}
 	}
 }
@@ -235,20 +251,60 @@ static void expand_seg(struct gi *I, struct fields *f, const struct gseg *s)
 	}
 }
 
-void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out)
+/* The argument buffer of the next nesting level, emptied. */
+static struct gargs *args_take(struct gi *I)
 {
-	struct fields f = {.out = out};
-	size_t first = out->n;
+	if (I->argdepth == I->nargs) {
+		I->args = xrealloc(I->args, (I->nargs + 1) * sizeof(*I->args));
+		I->args[I->nargs++] = xcalloc(1, sizeof(struct gargs));
+	}
+	struct gargs *a = I->args[I->argdepth++];
+	a->n = 0;
+	a->buf.len = 0;
+	return a;
+}
+
+static void args_give_back(struct gi *I)
+{
+	I->argdepth--;
+}
+
+void g_args_free(struct gi *I)
+{
+	for (size_t i = 0; i < I->nargs; i++) {
+		sb_free(&I->args[i]->buf);
+		free(I->args[i]->off);
+		free(I->args[i]->v);
+		free(I->args[i]);
+	}
+	free(I->args);
+}
+
+/* Expands words into a, and sets a->v. */
+static void expand_args(struct gi *I, const struct gword *w, int nw, struct gargs *a)
+{
+	struct fields f = {.a = a};
 	for (int i = 0; i < nw && I->jump != J_STOP; i++) {
 		for (int j = 0; j < w[i].nseg; j++)
 			expand_seg(I, &f, &w[i].seg[j]);
 		f_end(&f, false);
 	}
-	sb_free(&f.cur);
-	for (size_t i = first; i < out->n; i++)
-		I->bytes += strlen(out->v[i]) + 32; /* a word costs, even when empty */
+	a->v = xrealloc(a->v, (a->cap + 1) * sizeof(*a->v));
+	for (size_t i = 0; i < a->n; i++)
+		a->v[i] = a->buf.s + a->off[i];
+	a->v[a->n] = NULL;
+	I->bytes += a->buf.len + 31 * a->n; /* a word costs, even when empty */
 	if (I->bytes > G_MAX_BYTES)
 		limit(I, 0, "more than 16 MiB of words expanded (an endless loop?)");
+}
+
+void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out)
+{
+	struct gargs *a = args_take(I);
+	expand_args(I, w, nw, a);
+	for (size_t i = 0; i < a->n; i++)
+		sl_push(out, a->v[i]);
+	args_give_back(I);
 }
 
 /* ---- execution ---- */
@@ -360,8 +416,9 @@ static bool flow(struct gi *I, int argc, char **argv, int *st)
 
 static int exec_cmd(struct gi *I, const struct gnode *n)
 {
-	struct strlist av = {0};
-	g_expand(I, n->w, n->nw, &av);
+	struct gargs *a = args_take(I);
+	expand_args(I, n->w, n->nw, a);
+	struct { size_t n; char **v; } av = {a->n, a->v};
 	int st = 0;
 	if (!av.n || I->jump == J_STOP)
 		goto out;
@@ -381,7 +438,7 @@ static int exec_cmd(struct gi *I, const struct gnode *n)
 		gv_set(I, av.v[0], eq + 1);
 	}
 out:
-	sl_free(&av);
+	args_give_back(I);
 	return st;
 }
 

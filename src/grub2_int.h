@@ -45,10 +45,6 @@ struct gnode {
 	const struct gword *w;
 	struct gnode *a, *b, *c; /* IF: condition, then, else; WHILE: condition, body; others: body in a */
 	struct gnode *next;
-	/* MENU, SUBMENU: the body's text, parsed again when it runs, as GRUB
-	 * keeps it (the file's text outlives the node) */
-	const char *src;
-	int srclen, srcline;
 };
 
 /* Parses a whole script. Commands with a syntax error are left out and
@@ -83,8 +79,7 @@ struct gentry {
 	bool submenu;
 	char *title, *id;
 	struct strlist args; /* $1…: the title and the extra arguments */
-	const char *src;     /* the body's text */
-	int srclen, srcline;
+	const struct gnode *body; /* lives in its file's arena, as long as the interpreter */
 	const char *file, *dev; /* owned by the interpreter's file list */
 	int line;
 	int parent;             /* index of the enclosing submenu entry, -1 at the top */
@@ -95,6 +90,15 @@ struct gfile {
 	struct gfile *next;
 	char *name, *dev, *text;
 	struct g_arena ar;
+};
+
+/* A command's expanded words, all in one buffer. One per level of nested
+ * commands, kept for the whole run: most commands allocate nothing. */
+struct gargs {
+	struct strbuf buf; /* the words, each ended by a NUL */
+	size_t *off;       /* where each word starts in buf */
+	char **v;          /* argv: pointers into buf, ended by NULL */
+	size_t n, cap;
 };
 
 enum gjump { J_NONE, J_BREAK, J_CONT, J_RET, J_STOP };
@@ -128,6 +132,8 @@ struct gi {
 	struct target *cur;     /* the entry whose body is running */
 	bool cur_initrd_ok;
 	bool in_entry;
+	struct gargs **args;    /* argument buffers, one per nesting level */
+	size_t nargs, argdepth;
 };
 
 /* Variables. */
@@ -141,6 +147,7 @@ void gv_rollback(struct gi *I, size_t mark);
 /* Execution. */
 int g_exec_list(struct gi *I, const struct gnode *n);
 void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out);
+void g_args_free(struct gi *I);
 int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev);
 void g_error(struct gi *I, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool g_step(struct gi *I, int line);

@@ -24,11 +24,8 @@ void g_menu_entry(struct gi *I, bool submenu, int line, int argc, char **argv,
 	}
 	struct gentry e = {.submenu = submenu, .file = I->file, .dev = I->dev,
 			   .line = line, .parent = I->menu_parent};
-	if (n) {
-		e.src = n->src;
-		e.srclen = n->srclen;
-		e.srcline = n->srcline;
-	}
+	if (n)
+		e.body = n->a;
 	bool opts = true;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -346,27 +343,24 @@ static void reset_run(struct gi *I)
 	I->depth = 0;
 }
 
-/* Parses and runs an entry's body. Functions it defines do not outlive it:
+/* Runs an entry's body. Functions it defines do not outlive it:
  * GRUB would define them only when the entry runs. */
 static void run_body(struct gi *I, const struct gentry *e)
 {
-	if (!e->src)
+	if (!e->body)
 		return;
-	struct g_arena ar = {0};
 	size_t nf = I->nfuncs;
 	const struct gnode **bodies = xmalloc((nf ? nf : 1) * sizeof(*bodies));
 	for (size_t i = 0; i < nf; i++)
 		bodies[i] = I->funcs[i].body;
-	struct gnode *n = g_parse_at(e->src, (size_t)e->srclen, e->file, e->srcline, &ar, I->d);
 	reset_run(I);
-	g_exec_list(I, n);
+	g_exec_list(I, e->body);
 	reset_run(I);
 	while (I->nfuncs > nf)
 		free(I->funcs[--I->nfuncs].name);
 	for (size_t i = 0; i < nf; i++)
 		I->funcs[i].body = bodies[i];
 	free(bodies);
-	ga_free(&ar);
 }
 
 static int eval_entry(struct gi *I, size_t idx, const char *title, struct target_list *out)
@@ -509,6 +503,7 @@ static void gi_free(struct gi *I)
 	for (size_t i = 0; i < I->nfuncs; i++)
 		free(I->funcs[i].name);
 	free(I->funcs);
+	g_args_free(I);
 	while (I->files) {
 		struct gfile *f = I->files;
 		I->files = f->next;

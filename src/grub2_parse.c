@@ -13,6 +13,9 @@ struct g_chunk {
 	max_align_t data[];
 };
 
+/* A big file's tree takes megabytes: then chunks are whole huge pages. */
+#define HUGE_CHUNK ((size_t)2 << 20)
+
 static void *ga_take(struct g_arena *a, size_t n, size_t align)
 {
 	struct g_chunk *c = a->head;
@@ -24,10 +27,10 @@ static void *ga_take(struct g_arena *a, size_t n, size_t align)
 		/* chunks grow, so a big file costs few allocations and few
 		 * returns of memory to the kernel */
 		size_t grow = c ? c->cap * 2 : 16384;
-		if (grow > (1u << 20))
-			grow = 1u << 20;
+		if (grow >= HUGE_CHUNK / 2 - sizeof(*c))
+			grow = HUGE_CHUNK - sizeof(*c); /* all of the huge page */
 		size_t cap = n > grow ? n : grow;
-		c = xmalloc(sizeof(*c) + cap);
+		c = xmalloc_big(sizeof(*c) + cap);
 		c->cap = cap;
 		c->used = 0;
 		c->next = a->head;
@@ -71,7 +74,6 @@ struct gp {
 	char *errmsg;
 	int braces; /* { … } bodies open where the parser stands */
 	int depth;
-	struct g_arena *keep, scratch; /* menu bodies are parsed into scratch */
 };
 
 /* A word being read: its segments, and its text when it is plain. */
@@ -82,10 +84,7 @@ struct wbuf {
 	bool plain, any;
 };
 
-static int peek(struct gp *g)
-{
-	return g->p < g->end ? (unsigned char)*g->p : -1;
-}
+#define peek(g) ((g)->p < (g)->end ? (unsigned char)*(g)->p : -1)
 
 static void fail(struct gp *g, const char *msg)
 {
@@ -132,16 +131,16 @@ static void skip_separators(struct gp *g)
 	}
 }
 
-static bool word_end(int c)
-{
-	switch (c) {
-	case -1: case ' ': case '\t': case '\r': case '\n': case ';': case '{': case '}': case '|':
-	case '&': case '<': case '>':
-		return true;
-	default:
-		return false;
-	}
-}
+/* Character classes, looked up rather than tested one by one: the parser
+ * reads every byte of files that can be megabytes long. */
+enum { C_END = 1, C_QUOTE = 2 };
+static const unsigned char CC[256] = {
+	[' '] = C_END, ['\t'] = C_END, ['\r'] = C_END, ['\n'] = C_END, [';'] = C_END, ['{'] = C_END,
+	['}'] = C_END, ['|'] = C_END, ['&'] = C_END, ['<'] = C_END, ['>'] = C_END,
+	['\\'] = C_QUOTE, ['\''] = C_QUOTE, ['"'] = C_QUOTE, ['$'] = C_QUOTE,
+};
+
+#define word_end(c) ((c) < 0 || (CC[(c) & 0xff] & C_END))
 
 static void flush_lit(struct gp *g, struct wbuf *w, bool force)
 {
@@ -281,6 +280,28 @@ static void read_squoted(struct gp *g, struct wbuf *w)
 	g->p++;
 }
 
+#define ordinary(c) (!CC[(unsigned char)(c)])
+
+/* Most words are plain text: one literal segment, no copy through lit. */
+static bool read_plain_word(struct gp *g, struct wbuf *w)
+{
+	const char *s = g->p, *e = s;
+	while (e < g->end && ordinary((unsigned char)*e))
+		e++;
+	if (e == s || (e < g->end && !word_end((unsigned char)*e)))
+		return false;
+	if (!w->cap) {
+		w->cap = 4;
+		w->seg = xrealloc(w->seg, w->cap * sizeof(*w->seg));
+	}
+	w->seg[0].type = SEG_LIT;
+	w->seg[0].s = ga_strdup(g->ar, s, (size_t)(e - s));
+	w->n = 1;
+	w->plain = w->any = true;
+	g->p = e;
+	return true;
+}
+
 /* Reads one word at g->p into w. Returns false when there is none. */
 static bool read_word(struct gp *g, struct wbuf *w)
 {
@@ -288,6 +309,8 @@ static bool read_word(struct gp *g, struct wbuf *w)
 	w->lit.len = 0;
 	if (w->lit.s)
 		w->lit.s[0] = 0;
+	if (read_plain_word(g, w))
+		return true;
 	w->plain = true;
 	const char *start = g->p;
 	while (!g->err && !word_end(peek(g))) {
@@ -317,8 +340,10 @@ static bool read_word(struct gp *g, struct wbuf *w)
 		} else if (c == '$') {
 			read_dollar(g, w, false);
 		} else {
-			sb_putc(&w->lit, (char)c);
-			g->p++;
+			const char *s = g->p;
+			while (g->p < g->end && ordinary((unsigned char)*g->p))
+				g->p++;
+			sb_add(&w->lit, s, (size_t)(g->p - s));
 		}
 	}
 	flush_lit(g, w, false);
@@ -328,7 +353,7 @@ static bool read_word(struct gp *g, struct wbuf *w)
 
 static bool is_kw(const struct wbuf *w, const char *kw)
 {
-	return w->plain && w->n == 1 && !strcmp(w->seg[0].s, kw);
+	return w->plain && w->n == 1 && w->seg[0].s[0] == kw[0] && !strcmp(w->seg[0].s, kw);
 }
 
 static struct gword word_copy(struct gp *g, const struct wbuf *w)
@@ -353,13 +378,10 @@ static struct gnode *new_node(struct gp *g, int kind, int line)
 /* Words up to the end of the command (or to a '{' when brace is true). */
 static void read_args(struct gp *g, struct gnode *n, struct wbuf *w, bool brace)
 {
-	struct gword *v = NULL;
-	int cap = 0;
-	if (n->nw) {
-		cap = 8;
-		v = xmalloc(cap * sizeof(*v));
+	struct gword local[16], *v = local; /* most commands have few words */
+	int cap = (int)ARRAY_SIZE(local);
+	if (n->nw)
 		v[0] = n->w[0];
-	}
 	for (;;) {
 		skip_blanks(g);
 		skip_comment(g);
@@ -374,8 +396,13 @@ static void read_args(struct gp *g, struct gnode *n, struct wbuf *w, bool brace)
 		if (g->err)
 			break;
 		if (n->nw == cap) {
-			cap = cap ? 2 * cap : 8;
-			v = xrealloc(v, cap * sizeof(*v));
+			cap *= 2;
+			if (v == local) {
+				v = xmalloc(cap * sizeof(*v));
+				memcpy(v, local, sizeof(local));
+			} else {
+				v = xrealloc(v, cap * sizeof(*v));
+			}
 		}
 		v[n->nw++] = word_copy(g, w);
 	}
@@ -383,7 +410,8 @@ static void read_args(struct gp *g, struct gnode *n, struct wbuf *w, bool brace)
 	if (n->nw)
 		memcpy(out, v, n->nw * sizeof(*out));
 	n->w = out;
-	free(v);
+	if (v != local)
+		free(v);
 	if (!g->err && brace && peek(g) != '{')
 		fail(g, "a { is missing");
 	if (!g->err && !brace && peek(g) == '{')
@@ -552,20 +580,11 @@ static struct gnode *parse_command(struct gp *g, struct wbuf *w, int line)
 	} else if (is_kw(w, "menuentry") || is_kw(w, "submenu")) {
 		n = new_node(g, is_kw(w, "menuentry") ? GK_MENU : GK_SUBMENU, line);
 		read_args(g, n, w, true);
-		if (!g->err) {
-			/* checked now, kept as text: it runs (and is parsed
-			 * again) only when the menu is built */
-			bool outer = g->ar != &g->scratch;
-			n->src = g->p + 1;
-			n->srcline = g->line;
-			g->ar = &g->scratch;
-			parse_body(g);
-			if (outer) {
-				ga_free(&g->scratch);
-				g->ar = g->keep;
-			}
-			n->srclen = (int)(g->p - 1 - n->src);
-		}
+		/* GRUB keeps the body as text and parses it again when the
+		 * entry runs; the same text gives the same tree, so the tree
+		 * is kept instead (a 5,000-entry menu parsed once, not thrice) */
+		if (!g->err)
+			n->a = parse_body(g);
 	} else if (is_kw(w, "then") || is_kw(w, "elif") || is_kw(w, "else") || is_kw(w, "fi") ||
 		   is_kw(w, "do") || is_kw(w, "done")) {
 		char *m = xasprintf("'%s' is not expected here", w->seg[0].s);
@@ -667,8 +686,6 @@ static void recover(struct gp *g)
 	g->braces = 0;
 	g->depth = 0;
 	g->err = false;
-	ga_free(&g->scratch);
-	g->ar = g->keep;
 	free(g->errmsg);
 	g->errmsg = NULL;
 }
@@ -682,8 +699,7 @@ struct gnode *g_parse(const char *text, size_t len, const char *name, struct g_a
 struct gnode *g_parse_at(const char *text, size_t len, const char *name, int line0,
 			 struct g_arena *ar, struct diag_list *d)
 {
-	struct gp g = {.p = text, .end = text + len, .line = line0, .name = name, .ar = ar, .keep = ar,
-		       .d = d};
+	struct gp g = {.p = text, .end = text + len, .line = line0, .name = name, .ar = ar, .d = d};
 	struct gnode *head = NULL, **tail = &head;
 	struct wbuf w = {0};
 	for (;;) {
@@ -705,6 +721,5 @@ struct gnode *g_parse_at(const char *text, size_t len, const char *name, int lin
 	}
 	free(w.seg);
 	sb_free(&w.lit);
-	ga_free(&g.scratch);
 	return head;
 }

@@ -111,6 +111,14 @@ void tl_free(struct target_list *l)
 void tl_append(struct target_list *dst, struct target_list *src)
 {
 	size_t base = dst->n;
+	if (!dst->n && dst->cap < src->n) { /* take the array: 5,000 targets are 600 KB */
+		free(dst->v);
+		dst->v = src->v;
+		dst->n = src->n;
+		dst->cap = src->cap;
+		src->v = NULL;
+		src->n = 0;
+	}
 	for (size_t i = 0; i < src->n; i++)
 		tl_push(dst, &src->v[i]);
 	if (dst->default_index < 0 && src->default_index >= 0)

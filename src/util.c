@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void out_of_memory(void)
@@ -20,6 +22,20 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		out_of_memory();
+	return p;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *xmalloc_big(size_t n)
+{
+	if (n < HUGE_PAGE / 2)
+		return xmalloc(n);
+	size_t size = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	void *p = NULL;
+	if (posix_memalign(&p, HUGE_PAGE, size))
+		out_of_memory();
+	madvise(p, size, MADV_HUGEPAGE); /* only a wish: without it, 4 KiB pages */
 	return p;
 }
 
@@ -165,8 +181,38 @@ char *str_trim(char *s)
 	return s;
 }
 
+/* A regular file is read into one buffer of its size: no copies as it grows. */
+static int read_sized(int fd, size_t size, size_t max, char **buf, size_t *len)
+{
+	if (size > max)
+		return -EFBIG;
+	char *p = xmalloc_big(size + 1);
+	size_t got = 0;
+	while (got < size) {
+		ssize_t r = read(fd, p + got, size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(p);
+			return -e;
+		}
+		if (r == 0)
+			break; /* it shrank while being read */
+		got += (size_t)r;
+	}
+	p[got] = 0;
+	if (len)
+		*len = got;
+	*buf = p;
+	return 0;
+}
+
 int read_file_fd(int fd, size_t max, char **buf, size_t *len)
 {
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		return read_sized(fd, (size_t)st.st_size, max, buf, len);
 	struct strbuf sb = {0};
 	char tmp[65536];
 	for (;;) {
