@@ -37,7 +37,52 @@ static bool known_device(struct gi *I, const char *name)
 	return false;
 }
 
+/* A cached answer for key: true, with *val (NULL for "none"), when known. */
+static bool memo_get(struct gmemo *m, size_t n, const char *key, const char **val)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].key && !strcmp(m[i].key, key)) {
+			*val = m[i].val;
+			return true;
+		}
+	return false;
+}
+
+static void memo_put(struct gmemo *m, unsigned *next, size_t n, const char *key, const char *val)
+{
+	struct gmemo *e = &m[*next % n];
+	*next = (*next + 1) % n;
+	free(e->key);
+	free(e->val);
+	e->key = xstrdup(key);
+	e->val = val ? xstrdup(val) : NULL;
+}
+
+void g_memo_free(struct gi *I)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(I->to_dev); i++) {
+		free(I->to_dev[i].key);
+		free(I->to_dev[i].val);
+		free(I->from_dev[i].key);
+		free(I->from_dev[i].val);
+	}
+}
+
+static char *resolve_dev(struct gi *I, const char *grubname);
+
 char *g_resolve_dev(struct gi *I, const char *grubname)
+{
+	const char *v;
+	if (!grubname)
+		return NULL;
+	if (memo_get(I->to_dev, ARRAY_SIZE(I->to_dev), grubname, &v))
+		return v ? xstrdup(v) : NULL;
+	char *dev = resolve_dev(I, grubname);
+	memo_put(I->to_dev, &I->to_next, ARRAY_SIZE(I->to_dev), grubname, dev);
+	return dev;
+}
+
+static char *resolve_dev(struct gi *I, const char *grubname)
 {
 	if (!grubname)
 		return NULL;
@@ -58,8 +103,14 @@ char *g_resolve_dev(struct gi *I, const char *grubname)
 
 char *g_grubname(struct gi *I, const char *kname)
 {
+	const char *v;
+	if (memo_get(I->from_dev, ARRAY_SIZE(I->from_dev), kname, &v))
+		return xstrdup(v);
 	char *g = I->o->from_device ? I->o->from_device(I->o->map_ctx, kname) : NULL;
-	return g ? g : xstrdup(kname);
+	if (!g)
+		g = xstrdup(kname);
+	memo_put(I->from_dev, &I->from_next, ARRAY_SIZE(I->from_dev), kname, g);
+	return g;
 }
 
 bool g_path(struct gi *I, const char *gpath, char **dev, char **path)
@@ -79,7 +130,7 @@ bool g_path(struct gi *I, const char *gpath, char **dev, char **path)
 	} else {
 		*dev = g_resolve_dev(I, gv_get(I, "root"));
 	}
-	*path = rest[0] == '/' || !rest[0] ? xstrdup(rest) : xasprintf("/%s", rest);
+	*path = rest[0] == '/' || !rest[0] ? xstrdup(rest) : xstrcat3("/", rest, NULL);
 	return *dev != NULL;
 }
 

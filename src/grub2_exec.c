@@ -289,7 +289,10 @@ static void expand_args(struct gi *I, const struct gword *w, int nw, struct garg
 			expand_seg(I, &f, &w[i].seg[j]);
 		f_end(&f, false);
 	}
-	a->v = xrealloc(a->v, (a->cap + 1) * sizeof(*a->v));
+	if (a->vcap < a->cap + 1) {
+		a->vcap = a->cap + 1;
+		a->v = xrealloc(a->v, a->vcap * sizeof(*a->v));
+	}
 	for (size_t i = 0; i < a->n; i++)
 		a->v[i] = a->buf.s + a->off[i];
 	a->v[a->n] = NULL;
@@ -499,10 +502,10 @@ static int exec_for(struct gi *I, const struct gnode *n)
 
 static int exec_menu(struct gi *I, const struct gnode *n)
 {
-	struct strlist av = {0};
-	g_expand(I, n->w, n->nw, &av);
-	g_menu_entry(I, n->kind == GK_SUBMENU, n->line, (int)av.n, av.v, n);
-	sl_free(&av);
+	struct gargs *a = args_take(I);
+	expand_args(I, n->w, n->nw, a);
+	g_menu_entry(I, n->kind == GK_SUBMENU, n->line, (int)a->n, a->v, n);
+	args_give_back(I);
 	return 0;
 }
 

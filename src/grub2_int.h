@@ -98,7 +98,7 @@ struct gargs {
 	struct strbuf buf; /* the words, each ended by a NUL */
 	size_t *off;       /* where each word starts in buf */
 	char **v;          /* argv: pointers into buf, ended by NULL */
-	size_t n, cap;
+	size_t n, cap, vcap;
 };
 
 enum gjump { J_NONE, J_BREAK, J_CONT, J_RET, J_STOP };
@@ -134,6 +134,10 @@ struct gi {
 	bool in_entry;
 	struct gargs **args;    /* argument buffers, one per nesting level */
 	size_t nargs, argdepth;
+	/* The last answers of to_device and from_device: devices do not change
+	 * while a file runs, and every entry asks the same about its root. */
+	struct gmemo { char *key, *val; } to_dev[4], from_dev[4];
+	unsigned to_next, from_next;
 };
 
 /* Variables. */
@@ -148,6 +152,7 @@ void gv_rollback(struct gi *I, size_t mark);
 int g_exec_list(struct gi *I, const struct gnode *n);
 void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out);
 void g_args_free(struct gi *I);
+void g_memo_free(struct gi *I);
 int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev);
 void g_error(struct gi *I, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool g_step(struct gi *I, int line);

@@ -31,11 +31,13 @@ void g_menu_entry(struct gi *I, bool submenu, int line, int argc, char **argv,
 		const char *a = argv[i];
 		if (opts && !strcmp(a, "--")) {
 			opts = false;
-		} else if (opts && (!strcmp(a, "--unrestricted"))) {
+		} else if (!opts || a[0] != '-' || a[1] != '-') {
+			sl_push(&e.args, a);
+		} else if (!strcmp(a, "--unrestricted")) {
 			continue;
-		} else if (opts && (str_starts(a, "--id") || str_starts(a, "--class") ||
-				    str_starts(a, "--users") || str_starts(a, "--hotkey") ||
-				    str_starts(a, "--source"))) {
+		} else if (str_starts(a, "--id") || str_starts(a, "--class") ||
+			   str_starts(a, "--users") || str_starts(a, "--hotkey") ||
+			   str_starts(a, "--source")) {
 			const char *eq = strchr(a, '=');
 			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : "";
 			if (str_starts(a, "--id")) {
@@ -91,6 +93,12 @@ static void add_cmdline(struct strbuf *sb, int argc, char **argv)
 		if (space)
 			sb_putc(sb, '"');
 		for (const char *c = argv[i]; *c; c++) {
+			size_t plain = strcspn(c, "\\'\"");
+			if (plain) {
+				sb_add(sb, c, plain);
+				c += plain - 1;
+				continue;
+			}
 			if (*c == '\\' && c[1] == 'x' && c[2] && c[3] && strspn(c + 2, "0123456789abcdefABCDEF") >= 2) {
 				sb_add(sb, c, 4);
 				c += 3;
@@ -110,7 +118,10 @@ static char *kpath(struct gi *I, struct target *t, const char *gpath)
 {
 	char *dev, *path, *out;
 	if (g_path(I, gpath, &dev, &path)) {
-		out = xasprintf("(%s)%s", dev, path);
+		out = xstrcat3("(", dev, ")");
+		char *full = xstrcat3(out, path, NULL);
+		free(out);
+		out = full;
 		if (!t->root)
 			t->root = xstrdup(dev);
 	} else {
@@ -504,6 +515,7 @@ static void gi_free(struct gi *I)
 		free(I->funcs[i].name);
 	free(I->funcs);
 	g_args_free(I);
+	g_memo_free(I);
 	while (I->files) {
 		struct gfile *f = I->files;
 		I->files = f->next;

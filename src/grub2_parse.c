@@ -20,7 +20,7 @@ static void *ga_take(struct g_arena *a, size_t n, size_t align)
 {
 	struct g_chunk *c = a->head;
 	if (c) {
-		size_t u = (c->used + align - 1) / align * align;
+		size_t u = (c->used + align - 1) & ~(align - 1); /* align: a power of two */
 		c->used = u < c->cap ? u : c->cap;
 	}
 	if (!c || c->cap - c->used < n) {
@@ -82,6 +82,7 @@ struct wbuf {
 	int n, cap;
 	struct strbuf lit;
 	bool plain, any;
+	unsigned char kw; /* enum kw */
 };
 
 #define peek(g) ((g)->p < (g)->end ? (unsigned char)*(g)->p : -1)
@@ -282,6 +283,31 @@ static void read_squoted(struct gp *g, struct wbuf *w)
 
 #define ordinary(c) (!CC[(unsigned char)(c)])
 
+/* Reserved words, told apart once per word rather than compared again
+ * for each keyword a command might start with. */
+enum kw { KW_NONE, KW_BANG, KW_IF, KW_THEN, KW_ELIF, KW_ELSE, KW_FI, KW_WHILE, KW_UNTIL, KW_DO,
+	  KW_DONE, KW_FOR, KW_IN, KW_FUNCTION, KW_MENUENTRY, KW_SUBMENU, KW_RBRACE };
+static const char *const KW_NAME[] = {"", "!", "if", "then", "elif", "else", "fi", "while", "until",
+				      "do", "done", "for", "in", "function", "menuentry", "submenu",
+				      "}"};
+
+static unsigned char keyword(const struct wbuf *w)
+{
+	if (!w->plain || w->n != 1)
+		return KW_NONE;
+	const char *s = w->seg[0].s;
+	/* most words are no keyword: their first letter says so */
+	static const char FIRST[] = "!ietfwudms";
+	if (!s[0] || !strchr(FIRST, s[0]))
+		return KW_NONE;
+	for (unsigned i = KW_BANG; i < KW_RBRACE; i++)
+		if (s[0] == KW_NAME[i][0] && s[1] == KW_NAME[i][1] && !strcmp(s, KW_NAME[i]))
+			return (unsigned char)i;
+	return KW_NONE;
+}
+
+#define is_kw(w, k) ((w)->kw == (k))
+
 /* Most words are plain text: one literal segment, no copy through lit. */
 static bool read_plain_word(struct gp *g, struct wbuf *w)
 {
@@ -306,6 +332,7 @@ static bool read_plain_word(struct gp *g, struct wbuf *w)
 static bool read_word(struct gp *g, struct wbuf *w)
 {
 	w->n = 0;
+	w->kw = KW_NONE;
 	w->lit.len = 0;
 	if (w->lit.s)
 		w->lit.s[0] = 0;
@@ -349,11 +376,6 @@ static bool read_word(struct gp *g, struct wbuf *w)
 	flush_lit(g, w, false);
 	w->any = g->p != start;
 	return w->any;
-}
-
-static bool is_kw(const struct wbuf *w, const char *kw)
-{
-	return w->plain && w->n == 1 && w->seg[0].s[0] == kw[0] && !strcmp(w->seg[0].s, kw);
 }
 
 static struct gword word_copy(struct gp *g, const struct wbuf *w)
@@ -418,14 +440,14 @@ static void read_args(struct gp *g, struct gnode *n, struct wbuf *w, bool brace)
 		fail(g, "a { is not expected here");
 }
 
-static struct gnode *parse_list(struct gp *g, const char *const *stops, const char **stopped);
+static struct gnode *parse_list(struct gp *g, const unsigned char *stops, int *stopped);
 
-static const char *const STOP_BRACE[] = {"}", NULL};
+static const unsigned char STOP_BRACE[] = {KW_RBRACE, KW_NONE};
 
 /* At a '{': the body up to the matching '}'. */
 static struct gnode *parse_body(struct gp *g)
 {
-	const char *stopped = NULL;
+	int stopped = KW_NONE;
 	g->p++;
 	g->braces++;
 	struct gnode *body = parse_list(g, STOP_BRACE, &stopped);
@@ -436,14 +458,14 @@ static struct gnode *parse_body(struct gp *g)
 	return body;
 }
 
-static bool expect(struct gp *g, const char *const *stops, const char *want, struct gnode **out)
+static bool expect(struct gp *g, const unsigned char *stops, int want, struct gnode **out)
 {
-	const char *stopped = NULL;
+	int stopped = KW_NONE;
 	*out = parse_list(g, stops, &stopped);
 	if (g->err)
 		return false;
-	if (!stopped || strcmp(stopped, want)) {
-		char *m = xasprintf("'%s' is missing", want);
+	if (stopped != want) {
+		char *m = xasprintf("'%s' is missing", KW_NAME[want]);
 		fail(g, m);
 		free(m);
 		return false;
@@ -466,12 +488,12 @@ static struct gnode *parse_if(struct gp *g, int line)
 
 static struct gnode *parse_if_rest(struct gp *g, int line)
 {
-	static const char *const THEN[] = {"then", NULL};
-	static const char *const ELSE[] = {"elif", "else", "fi", NULL};
-	static const char *const FI[] = {"fi", NULL};
+	static const unsigned char THEN[] = {KW_THEN, KW_NONE};
+	static const unsigned char ELSE[] = {KW_ELIF, KW_ELSE, KW_FI, KW_NONE};
+	static const unsigned char FI[] = {KW_FI, KW_NONE};
 	struct gnode *n = new_node(g, GK_IF, line);
-	const char *stopped = NULL;
-	if (!expect(g, THEN, "then", &n->a))
+	int stopped = KW_NONE;
+	if (!expect(g, THEN, KW_THEN, &n->a))
 		return NULL;
 	n->b = parse_list(g, ELSE, &stopped);
 	if (g->err)
@@ -480,26 +502,26 @@ static struct gnode *parse_if_rest(struct gp *g, int line)
 		fail(g, "'fi' is missing");
 		return NULL;
 	}
-	if (!strcmp(stopped, "elif"))
+	if (stopped == KW_ELIF)
 		n->c = parse_if(g, g->line);
-	else if (!strcmp(stopped, "else") && !expect(g, FI, "fi", &n->c))
+	else if (stopped == KW_ELSE && !expect(g, FI, KW_FI, &n->c))
 		return NULL;
 	return g->err ? NULL : n;
 }
 
 static struct gnode *parse_loop(struct gp *g, int kind, int line)
 {
-	static const char *const DO[] = {"do", NULL};
-	static const char *const DONE[] = {"done", NULL};
+	static const unsigned char DO[] = {KW_DO, KW_NONE};
+	static const unsigned char DONE[] = {KW_DONE, KW_NONE};
 	struct gnode *n = new_node(g, kind, line);
-	if (!expect(g, DO, "do", &n->a) || !expect(g, DONE, "done", &n->b))
+	if (!expect(g, DO, KW_DO, &n->a) || !expect(g, DONE, KW_DONE, &n->b))
 		return NULL;
 	return n;
 }
 
 static struct gnode *parse_for(struct gp *g, struct wbuf *w, int line)
 {
-	static const char *const DONE[] = {"done", NULL};
+	static const unsigned char DONE[] = {KW_DONE, KW_NONE};
 	struct gnode *n = new_node(g, GK_FOR, line);
 	skip_blanks(g);
 	read_word(g, w);
@@ -510,7 +532,8 @@ static struct gnode *parse_for(struct gp *g, struct wbuf *w, int line)
 	struct gword var = word_copy(g, w);
 	skip_blanks(g);
 	read_word(g, w);
-	if (!is_kw(w, "in")) {
+	w->kw = keyword(w);
+	if (!is_kw(w, KW_IN)) {
 		fail(g, "'in' is missing after 'for'");
 		return NULL;
 	}
@@ -521,11 +544,12 @@ static struct gnode *parse_for(struct gp *g, struct wbuf *w, int line)
 		return NULL;
 	skip_separators(g);
 	read_word(g, w);
-	if (!is_kw(w, "do")) {
+	w->kw = keyword(w);
+	if (!is_kw(w, KW_DO)) {
 		fail(g, "'do' is missing");
 		return NULL;
 	}
-	if (!expect(g, DONE, "done", &n->a))
+	if (!expect(g, DONE, KW_DONE, &n->a))
 		return NULL;
 	return n;
 }
@@ -556,10 +580,11 @@ static struct gnode *parse_function(struct gp *g, struct wbuf *w, int line)
 static struct gnode *parse_command(struct gp *g, struct wbuf *w, int line)
 {
 	bool neg = false;
-	if (is_kw(w, "!")) {
+	if (is_kw(w, KW_BANG)) {
 		neg = true;
 		skip_blanks(g);
 		read_word(g, w);
+		w->kw = keyword(w);
 	}
 	struct gnode *n;
 	if (++g->depth > 200) {
@@ -569,24 +594,24 @@ static struct gnode *parse_command(struct gp *g, struct wbuf *w, int line)
 	if (!w->any && peek(g) == '{') {
 		n = new_node(g, GK_BLOCK, line);
 		n->a = parse_body(g);
-	} else if (is_kw(w, "if")) {
+	} else if (is_kw(w, KW_IF)) {
 		n = parse_if(g, line);
-	} else if (is_kw(w, "while") || is_kw(w, "until")) {
-		n = parse_loop(g, is_kw(w, "while") ? GK_WHILE : GK_UNTIL, line);
-	} else if (is_kw(w, "for")) {
+	} else if (is_kw(w, KW_WHILE) || is_kw(w, KW_UNTIL)) {
+		n = parse_loop(g, is_kw(w, KW_WHILE) ? GK_WHILE : GK_UNTIL, line);
+	} else if (is_kw(w, KW_FOR)) {
 		n = parse_for(g, w, line);
-	} else if (is_kw(w, "function")) {
+	} else if (is_kw(w, KW_FUNCTION)) {
 		n = parse_function(g, w, line);
-	} else if (is_kw(w, "menuentry") || is_kw(w, "submenu")) {
-		n = new_node(g, is_kw(w, "menuentry") ? GK_MENU : GK_SUBMENU, line);
+	} else if (is_kw(w, KW_MENUENTRY) || is_kw(w, KW_SUBMENU)) {
+		n = new_node(g, is_kw(w, KW_MENUENTRY) ? GK_MENU : GK_SUBMENU, line);
 		read_args(g, n, w, true);
 		/* GRUB keeps the body as text and parses it again when the
 		 * entry runs; the same text gives the same tree, so the tree
 		 * is kept instead (a 5,000-entry menu parsed once, not thrice) */
 		if (!g->err)
 			n->a = parse_body(g);
-	} else if (is_kw(w, "then") || is_kw(w, "elif") || is_kw(w, "else") || is_kw(w, "fi") ||
-		   is_kw(w, "do") || is_kw(w, "done")) {
+	} else if (is_kw(w, KW_THEN) || is_kw(w, KW_ELIF) || is_kw(w, KW_ELSE) || is_kw(w, KW_FI) ||
+		   is_kw(w, KW_DO) || is_kw(w, KW_DONE)) {
 		char *m = xasprintf("'%s' is not expected here", w->seg[0].s);
 		fail(g, m);
 		free(m);
@@ -609,32 +634,34 @@ static struct gnode *parse_command(struct gp *g, struct wbuf *w, int line)
 	return n;
 }
 
-static const char *stop_word(const struct wbuf *w, const char *const *stops)
+static int stop_word(const struct wbuf *w, const unsigned char *stops)
 {
-	for (; stops && *stops; stops++)
-		if (is_kw(w, *stops))
-			return *stops;
-	return NULL;
+	if (w->kw != KW_NONE)
+		for (; stops && *stops; stops++)
+			if (w->kw == *stops)
+				return *stops;
+	return KW_NONE;
 }
 
-static struct gnode *parse_list(struct gp *g, const char *const *stops, const char **stopped)
+static struct gnode *parse_list(struct gp *g, const unsigned char *stops, int *stopped)
 {
 	struct gnode *head = NULL, **tail = &head;
 	struct wbuf w = {0};
-	*stopped = NULL;
+	*stopped = KW_NONE;
 	while (!g->err) {
 		skip_separators(g);
 		if (peek(g) < 0)
 			break;
 		if (peek(g) == '}' && stops == STOP_BRACE) {
 			g->p++;
-			*stopped = "}";
+			*stopped = KW_RBRACE;
 			break;
 		}
 		int line = g->line;
 		const char *save = g->p;
-		read_word(&*g, &w);
-		const char *kw = stop_word(&w, stops);
+		read_word(g, &w);
+		w.kw = keyword(&w);
+		int kw = stop_word(&w, stops);
 		if (kw) {
 			*stopped = kw;
 			break;
@@ -708,6 +735,7 @@ struct gnode *g_parse_at(const char *text, size_t len, const char *name, int lin
 			break;
 		int line = g.line;
 		read_word(&g, &w);
+		w.kw = keyword(&w);
 		struct gnode *n = g.err ? NULL : parse_command(&g, &w, line);
 		if (n) {
 			*tail = n;

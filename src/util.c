@@ -55,6 +55,18 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+char *xstrcat3(const char *a, const char *b, const char *c)
+{
+	size_t na = strlen(a), nb = strlen(b), nc = c ? strlen(c) : 0;
+	char *p = xmalloc(na + nb + nc + 1);
+	memcpy(p, a, na);
+	memcpy(p + na, b, nb);
+	if (nc)
+		memcpy(p + na + nb, c, nc);
+	p[na + nb + nc] = 0;
+	return p;
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));

@@ -16,6 +16,8 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* a, b and c joined (c may be NULL): printf's machinery costs in loops of thousands. */
+char *xstrcat3(const char *a, const char *b, const char *c);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
