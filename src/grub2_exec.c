@@ -223,7 +223,7 @@ static void expand_seg(struct gi *I, struct fields *f, const struct gseg *s)
 	char num[16];
 	size_t argc = I->argv ? I->argv->n : 0;
 	if (s->type == SEG_LIT) {
-		f_add(f, s->s);
+		f_addn(f, s->s, s->len);
 	} else if ((s->s[0] == '@' || s->s[0] == '*') && s->type == SEG_VAR) {
 		for (size_t i = 0; i < argc; i++) {
 			if (i)

@@ -20,6 +20,7 @@
 /* All nodes and words of one parsed file live in one arena, freed at once. */
 struct g_arena {
 	struct g_chunk *head;
+	size_t first; /* size of the first chunk; 0: small */
 };
 void *ga_alloc(struct g_arena *a, size_t n);
 void ga_free(struct g_arena *a);
@@ -28,8 +29,9 @@ void ga_free(struct g_arena *a);
  * unquoted (split into fields) or inside double quotes (kept whole). */
 enum { SEG_LIT, SEG_VAR, SEG_QVAR };
 struct gseg {
-	unsigned char type;
 	const char *s;
+	unsigned len; /* strlen(s) */
+	unsigned char type;
 };
 struct gword {
 	int nseg;

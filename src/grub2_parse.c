@@ -26,7 +26,7 @@ static void *ga_take(struct g_arena *a, size_t n, size_t align)
 	if (!c || c->cap - c->used < n) {
 		/* chunks grow, so a big file costs few allocations and few
 		 * returns of memory to the kernel */
-		size_t grow = c ? c->cap * 2 : 16384;
+		size_t grow = c ? c->cap * 2 : a->first > 16384 ? a->first : 16384;
 		if (grow >= HUGE_CHUNK / 2 - sizeof(*c))
 			grow = HUGE_CHUNK - sizeof(*c); /* all of the huge page */
 		size_t cap = n > grow ? n : grow;
@@ -154,6 +154,7 @@ static void flush_lit(struct gp *g, struct wbuf *w, bool force)
 		sb_puts(&sb, prev);
 		sb_add(&sb, w->lit.s, w->lit.len);
 		w->seg[w->n - 1].s = ga_strdup(g->ar, sb.s, sb.len);
+		w->seg[w->n - 1].len = (unsigned)sb.len;
 		sb_free(&sb);
 	} else {
 		if (w->n == w->cap) {
@@ -161,6 +162,7 @@ static void flush_lit(struct gp *g, struct wbuf *w, bool force)
 			w->seg = xrealloc(w->seg, w->cap * sizeof(*w->seg));
 		}
 		w->seg[w->n].type = SEG_LIT;
+		w->seg[w->n].len = (unsigned)w->lit.len;
 		w->seg[w->n++].s = ga_strdup(g->ar, w->lit.s ? w->lit.s : "", w->lit.len);
 	}
 	w->lit.len = 0;
@@ -176,6 +178,7 @@ static void add_var(struct gp *g, struct wbuf *w, const char *name, size_t n, bo
 		w->seg = xrealloc(w->seg, w->cap * sizeof(*w->seg));
 	}
 	w->seg[w->n].type = quoted ? SEG_QVAR : SEG_VAR;
+	w->seg[w->n].len = (unsigned)n;
 	w->seg[w->n++].s = ga_strdup(g->ar, name, n);
 }
 
@@ -321,6 +324,7 @@ static bool read_plain_word(struct gp *g, struct wbuf *w)
 		w->seg = xrealloc(w->seg, w->cap * sizeof(*w->seg));
 	}
 	w->seg[0].type = SEG_LIT;
+	w->seg[0].len = (unsigned)(e - s);
 	w->seg[0].s = ga_strdup(g->ar, s, (size_t)(e - s));
 	w->n = 1;
 	w->plain = w->any = true;
@@ -726,6 +730,8 @@ struct gnode *g_parse(const char *text, size_t len, const char *name, struct g_a
 struct gnode *g_parse_at(const char *text, size_t len, const char *name, int line0,
 			 struct g_arena *ar, struct diag_list *d)
 {
+	if (!ar->head)
+		ar->first = len * 4; /* what a tree takes for its text, about */
 	struct gp g = {.p = text, .end = text + len, .line = line0, .name = name, .ar = ar, .d = d};
 	struct gnode *head = NULL, **tail = &head;
 	struct wbuf w = {0};
