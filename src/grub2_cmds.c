@@ -236,7 +236,7 @@ static int cmd_eval(struct gi *I, int line, int argc, char **argv)
 	 * an empty last line gives 0 */
 	bool nl_end = sb.len && sb.s[sb.len - 1] == '\n';
 	size_t len = sb.len;
-	int st = g_run_text(I, sb_steal(&sb), len, I->file, I->dev);
+	int st = g_run_text(I, sb_steal(&sb), len, I->file, I->dev, line);
 	return nl_end ? 0 : st;
 }
 
@@ -278,7 +278,7 @@ static int cmd_source(struct gi *I, int line, int argc, char **argv)
 				gv_unset(I, I->vars[i].name);
 	}
 	set_config_vars(I, argv[1]);
-	int st = g_run_text(I, buf, len, name, dev);
+	int st = g_run_text(I, buf, len, name, dev, line);
 	free(name);
 	free(dev);
 	if (newmenu)

@@ -551,11 +551,11 @@ static int exec_node(struct gi *I, const struct gnode *n)
 
 /* Parses and runs text as a file of its own (source, configfile, eval);
  * takes text. Keeps the parse alive: menu entries point into it. */
-int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev)
+int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev, int line)
 {
 	if (I->depth >= G_MAX_DEPTH) {
 		free(text);
-		limit(I, 0, "files source each other too deeply (endless recursion?)");
+		limit(I, line, "files source each other too deeply (endless recursion?)");
 		return 1;
 	}
 	struct gfile *f = xcalloc(1, sizeof(*f));

@@ -155,7 +155,8 @@ int g_exec_list(struct gi *I, const struct gnode *n);
 void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out);
 void g_args_free(struct gi *I);
 void g_memo_free(struct gi *I);
-int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev);
+/* line: the line of the command that runs it (source, eval), 0 for the top file. */
+int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev, int line);
 void g_error(struct gi *I, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool g_step(struct gi *I, int line);
 

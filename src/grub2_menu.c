@@ -564,7 +564,7 @@ int grub2_load(const struct grub2_opts *o, struct target_list *out, struct diag_
 		char *root = o->device ? g_grubname(&I, o->device) : NULL;
 		initial_vars(&I, root, o->path);
 		free(root);
-		g_run_text(&I, buf, len, o->path, o->device);
+		g_run_text(&I, buf, len, o->path, o->device, 0);
 		finish_menu(&I, out);
 	} else {
 		diag_add(d, o->path, 0, "cannot read this file on %s", o->device ? o->device : "?");
@@ -588,7 +588,7 @@ int grub2_run_script(const char *text, size_t len, const char *name, struct strb
 	char *copy = xmalloc(n + 1);
 	memcpy(copy, text, n);
 	copy[n] = 0;
-	int st = g_run_text(&I, copy, n, name, NULL);
+	int st = g_run_text(&I, copy, n, name, NULL, 0);
 	gi_free(&I);
 	sl_free(&top);
 	return st;

@@ -184,6 +184,9 @@ static void endless_source_and_loops(void **state)
 	load_text("menuentry A { linux /a }\nsource /grub.cfg\n");
 	assert_int_equal(tl.n, 32);
 	assert_true(dg.lines.n >= 1);
+	/* the message names the source line that went one file too deep */
+	assert_non_null(strstr(dg.lines.v[0], "grub.cfg:2:"));
+	assert_non_null(strstr(dg.lines.v[0], "too deeply"));
 	load_text("menuentry A { linux /a }\nwhile true; do true; done\nmenuentry B { linux /b }\n");
 	assert_int_equal(tl.n, 1);
 	assert_true(dg.lines.n >= 1);
