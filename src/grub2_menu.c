@@ -5,6 +5,7 @@
 #include "bls.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,10 +119,12 @@ static char *kpath(struct gi *I, struct target *t, const char *gpath)
 {
 	char *dev, *path, *out;
 	if (g_path(I, gpath, &dev, &path)) {
-		out = xstrcat3("(", dev, ")");
-		char *full = xstrcat3(out, path, NULL);
-		free(out);
-		out = full;
+		size_t nd = strlen(dev), np = strlen(path);
+		out = xmalloc(nd + np + 3);
+		out[0] = '(';
+		memcpy(out + 1, dev, nd);
+		out[nd + 1] = ')';
+		memcpy(out + nd + 2, path, np + 1);
 		if (!t->root)
 			t->root = xstrdup(dev);
 	} else {
@@ -385,7 +388,9 @@ static int eval_entry(struct gi *I, size_t idx, const char *title, struct target
 	}
 	t.title = xstrdup(title);
 	t.id = e->id ? xstrdup(e->id) : NULL;
-	t.origin = xasprintf("%s:%d on %s", e->file, e->line, e->dev ? e->dev : "?");
+	char where[32];
+	snprintf(where, sizeof(where), ":%d on ", e->line);
+	t.origin = xstrcat3(e->file, where, e->dev ? e->dev : "?");
 	struct strlist args = {0}, *saved = I->argv;
 	sl_copy(&args, &e->args);
 	size_t mark = gv_mark(I);

@@ -294,19 +294,31 @@ static const char *const KW_NAME[] = {"", "!", "if", "then", "elif", "else", "fi
 				      "do", "done", "for", "in", "function", "menuentry", "submenu",
 				      "}"};
 
+static unsigned char kw_is(const char *s, const char *name, unsigned char kw)
+{
+	return strcmp(s, name) ? KW_NONE : kw;
+}
+
 static unsigned char keyword(const struct wbuf *w)
 {
 	if (!w->plain || w->n != 1)
 		return KW_NONE;
 	const char *s = w->seg[0].s;
-	/* most words are no keyword: their first letter says so */
-	static const char FIRST[] = "!ietfwudms";
-	if (!s[0] || !strchr(FIRST, s[0]))
-		return KW_NONE;
-	for (unsigned i = KW_BANG; i < KW_RBRACE; i++)
-		if (s[0] == KW_NAME[i][0] && s[1] == KW_NAME[i][1] && !strcmp(s, KW_NAME[i]))
-			return (unsigned char)i;
-	return KW_NONE;
+	switch (s[0]) { /* most words are no keyword, and their first letter says so */
+	case '!': return kw_is(s, "!", KW_BANG);
+	case 'i': return s[1] == 'f' ? kw_is(s, "if", KW_IF) : kw_is(s, "in", KW_IN);
+	case 't': return kw_is(s, "then", KW_THEN);
+	case 'e': return s[1] != 'l' ? KW_NONE : s[2] == 'i' ? kw_is(s, "elif", KW_ELIF)
+							      : kw_is(s, "else", KW_ELSE);
+	case 'f': return s[1] == 'i' ? kw_is(s, "fi", KW_FI) : s[1] == 'o' ? kw_is(s, "for", KW_FOR)
+									     : kw_is(s, "function", KW_FUNCTION);
+	case 'w': return kw_is(s, "while", KW_WHILE);
+	case 'u': return kw_is(s, "until", KW_UNTIL);
+	case 'd': return s[1] != 'o' ? KW_NONE : s[2] ? kw_is(s, "done", KW_DONE) : KW_DO;
+	case 'm': return kw_is(s, "menuentry", KW_MENUENTRY);
+	case 's': return kw_is(s, "submenu", KW_SUBMENU);
+	default: return KW_NONE;
+	}
 }
 
 #define is_kw(w, k) ((w)->kw == (k))
