@@ -310,6 +310,16 @@ static const char *no_replay_options(const char *fstype)
 	return NULL;
 }
 
+int disk_mount_ro(const char *node, const char *mnt, const char *type)
+{
+	unsigned long fl = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int r = mount(node, mnt, type, fl, no_replay_options(type));
+	/* A driver that does not know the option refuses the mount with EINVAL. */
+	if (r < 0 && errno == EINVAL && no_replay_options(type))
+		r = mount(node, mnt, type, fl, NULL);
+	return r < 0 ? -errno : 0;
+}
+
 static void set_block_readonly(const char *node)
 {
 	int fd = open(node, O_RDONLY | O_CLOEXEC);
@@ -337,13 +347,9 @@ static const char *mount_dev(struct dev *d, const char *fstype, char **err)
 	set_block_readonly(node);
 	if (D.fs_loader)
 		D.fs_loader(type);
-	unsigned long fl = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	int r = mount(node, mnt, type, fl, no_replay_options(type));
-	if (r < 0 && errno == EINVAL && no_replay_options(type))
-		r = mount(node, mnt, type, fl, NULL);
-	int e = errno;
+	int e = -disk_mount_ro(node, mnt, type);
 	free(node);
-	if (r < 0) {
+	if (e) {
 		rmdir(mnt);
 		free(mnt);
 		*err = e == ENODEV ? xasprintf("cannot mount %s: this kernel has no %s driver "

@@ -12,7 +12,13 @@ void disk_setup(const char *sysfs, const char *devdir, const char *mntdir);
 /* Host mode: a directory stands for a filesystem with this name, label, UUID, type. */
 void disk_add_dir(const char *dir, const char *name, const char *fstype, const char *label,
 		  const char *uuid);
-/* Host mode: an image file examined by fsprobe (never written, never mounted). */
+/* Host mode: a filesystem image file (or block device) stands for the filesystem
+ * with this name. fsprobe gives its type, label and UUID (non-NULL arguments
+ * win); it is mounted read-only from a read-only loop device on a private
+ * directory, unmounted at exit or on a fatal signal. Returns 0, or -1 with *err
+ * set to a sentence naming the file (owned by the caller). Needs root. */
+int disk_add_image(const char *path, const char *name, const char *fstype, const char *label,
+		   const char *uuid, char **err);
 /* Re-reads the list of block devices; returns how many changed (appeared or vanished). */
 int disk_rescan(void);
 /* The current devices, in the kernel's order. */
@@ -29,6 +35,9 @@ int disk_open(const char *root, const char *path, char **err);
 int disk_opendir(const char *root, const char *path, char **err);
 /* The directory where the device named by spec is mounted (mounting it). */
 const char *disk_mountpoint(const char *spec, char **err);
+/* Mounts block device node on mnt read-only, with journal replay off (a replay
+ * writes). Returns 0 or -errno. */
+int disk_mount_ro(const char *node, const char *mnt, const char *type);
 /* Unmounts every filesystem kexec-loader mounted. Returns 0 or -errno. */
 int disk_umount_all(void);
 

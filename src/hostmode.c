@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "boot.h"
 #include "conf.h"
@@ -44,9 +45,12 @@ static void usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  --json            one JSON object per line for each target, then one per problem\n"
-		"  --dev DIR,name=NAME[,label=L][,uuid=U][,type=T]\n"
-		"                    let directory DIR stand for the filesystem NAME, so that\n"
-		"                    (NAME)/path, LABEL=L and UUID=U paths resolve (repeatable)\n"
+		"  --dev PATH,name=NAME[,label=L][,uuid=U][,type=T]\n"
+		"                    let PATH stand for the filesystem NAME, so that (NAME)/path,\n"
+		"                    LABEL=L and UUID=U paths resolve (repeatable); PATH is a\n"
+		"                    directory or, as root, a filesystem image or partition,\n"
+		"                    mounted read-only from a read-only loop device, whose\n"
+		"                    type, label and UUID are read from it unless given\n"
 		"  --boot-dev NAME   the device CONFIG is on (for each target's origin)\n"
 		"  --kexec-load      plan Linux kernels for kexec_load and the 32-bit protocol\n"
 		"  --timing          print on standard error how long reading and interpreting\n"
@@ -58,11 +62,12 @@ static void usage(FILE *f)
 		"See kexec-loader(8) and kexec-loader.conf(5).\n");
 }
 
-/* "DIR,name=N,label=L,uuid=U,type=T" */
+/* "PATH,name=N,label=L,uuid=U,type=T": PATH a directory or a filesystem image.
+ * Returns an exit status: 2 for a malformed argument, 1 for an unusable image. */
 static int add_dev(const char *arg)
 {
 	char *copy = xstrdup(arg), *save = NULL;
-	char *dir = strtok_r(copy, ",", &save);
+	char *path = strtok_r(copy, ",", &save);
 	const char *name = NULL, *label = NULL, *uuid = NULL, *type = NULL;
 	for (char *kv; (kv = strtok_r(NULL, ",", &save));) {
 		if (str_starts(kv, "name="))
@@ -75,12 +80,19 @@ static int add_dev(const char *arg)
 			type = kv + 5;
 	}
 	int r = 0;
-	if (!dir || !name) {
-		fprintf(stderr, "kexec-loader: --dev needs DIR,name=NAME (got '%s')\n", arg);
-		r = -1;
+	struct stat st;
+	char *err = NULL;
+	if (!path || !name) {
+		fprintf(stderr, "kexec-loader: --dev needs PATH,name=NAME (got '%s')\n", arg);
+		r = 2;
+	} else if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		r = disk_add_image(path, name, type, label, uuid, &err) < 0;
+		if (r)
+			fprintf(stderr, "kexec-loader: %s\n", err);
+		free(err);
 	} else {
 		/* A directory is a filesystem even when no type is given. */
-		disk_add_dir(dir, name, type ? type : "dir", label, uuid);
+		disk_add_dir(path, name, type ? type : "dir", label, uuid);
 	}
 	free(copy);
 	return r;
@@ -243,7 +255,7 @@ int host_main(int argc, char **argv)
 		switch (c) {
 		case 'j': o.json = true; break;
 		case 't': o.timing = true; break;
-		case 'd': if (add_dev(optarg) < 0) return 2; break;
+		case 'd': if ((c = add_dev(optarg))) return c; break;
 		case 'b': o.boot_dev = optarg; break;
 		case 'k': boot_force_kexec_load = true; break;
 		case 'v': log_set_fd(2); break;
