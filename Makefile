@@ -89,7 +89,7 @@ bench: all kernel initramfs $(B)/probe $(B)/baseline-init
 
 fuzz:
 	@tools/deps fuzz
-	@tools/fuzz $(or $(SECONDS_PER),60)
+	@tools/fuzz $(or $(SECONDS_PER),60) $(FUZZERS)
 
 install: all
 	install -D -m 0755 $(B)/kexec-loader $(DESTDIR)/usr/lib/kexec-loader/kexec-loader
