@@ -43,7 +43,7 @@ $(B)/tobj/%.o: src/%.c $(HDR) VERSION | deps
 $(B)/libkl-test.a: $(TEST_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libkl-test.a
+$(B)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libkl-test.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TEST) -Itests/unit $< $(B)/libkl-test.a -lcmocka -lz -llzma -lzstd -lnettle -o $@
 

@@ -5,42 +5,7 @@
 #include "util.h"
 #include "mb_header.h"
 #include "trampoline.h"
-#include "mbimage.h"
-
-static struct memmap mm;
-static struct boot_env env;
-static struct kexec_plan plan;
-static char *err;
-
-static int setup(void **state)
-{
-	memset(&mm, 0, sizeof(mm));
-	pc_memmap(&mm);
-	memset(&env, 0, sizeof(env));
-	env.mm = &mm;
-	plan_init(&plan);
-	err = NULL;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	plan_free(&plan);
-	memmap_free(&mm);
-	free(err);
-	return 0;
-}
-
-static const unsigned char *phys(uint64_t a, size_t n)
-{
-	for (size_t i = 0; i < plan.nseg; i++) {
-		const struct plan_seg *s = &plan.seg[i];
-		if (a >= s->mem && a + n <= s->mem + s->bufsz)
-			return s->buf + (a - s->mem);
-	}
-	fail_msg("nothing planned at 0x%llx", (unsigned long long)a);
-	return NULL;
-}
+#include "plan_fixture.h"
 
 /* A bzImage: 4 setup sectors plus the boot sector, then pm_len bytes of
  * protected-mode code; protocol 2.15, relocatable, 2 MiB alignment. */
@@ -206,10 +171,10 @@ static void detection(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(bzimage_32bit_protocol, setup, teardown),
-		cmocka_unit_test_setup_teardown(relocated_when_preferred_address_is_taken, setup, teardown),
-		cmocka_unit_test_setup_teardown(errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(detection, setup, teardown),
+		cmocka_unit_test_setup_teardown(bzimage_32bit_protocol, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(relocated_when_preferred_address_is_taken, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(errors, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(detection, plan_setup, plan_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

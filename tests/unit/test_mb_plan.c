@@ -5,43 +5,7 @@
 #include "boot_plan.h"
 #include "multiboot.h"
 #include "trampoline.h"
-#include "mbimage.h"
-
-static struct memmap mm;
-static struct boot_env env;
-static struct kexec_plan plan;
-static char *err;
-
-static int setup(void **state)
-{
-	memset(&mm, 0, sizeof(mm));
-	pc_memmap(&mm);
-	memset(&env, 0, sizeof(env));
-	env.mm = &mm;
-	plan_init(&plan);
-	err = NULL;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	plan_free(&plan);
-	memmap_free(&mm);
-	free(err);
-	return 0;
-}
-
-/* The bytes the plan puts at physical address a (they must be in a buffer). */
-static const unsigned char *phys(uint64_t a, size_t n)
-{
-	for (size_t i = 0; i < plan.nseg; i++) {
-		const struct plan_seg *s = &plan.seg[i];
-		if (a >= s->mem && a + n <= s->mem + s->bufsz)
-			return s->buf + (a - s->mem);
-	}
-	fail_msg("nothing planned at 0x%llx (+%zu)", (unsigned long long)a, n);
-	return NULL;
-}
+#include "plan_fixture.h"
 
 static uint32_t p32(uint64_t a) { return get32(phys(a, 4)); }
 static const char *pstr(uint64_t a) { return (const char *)phys(a, 1); }
@@ -557,21 +521,21 @@ static void not_enough_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(mb1_elf32, setup, teardown),
-		cmocka_unit_test_setup_teardown(mb1_elf64_virtual_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(mb1_aout_kludge, setup, teardown),
-		cmocka_unit_test_setup_teardown(mb1_gzip_kernel_and_module, setup, teardown),
-		cmocka_unit_test_setup_teardown(mb1_video_request_text_console, setup, teardown),
-		cmocka_unit_test_setup_teardown(reset_vga_is_passed_to_trampoline, setup, teardown),
-		cmocka_unit_test_setup_teardown(mb2_tags, setup, teardown),
-		cmocka_unit_test_setup_teardown(mb2_required_tag_we_cannot_give, setup, teardown),
-		cmocka_unit_test_setup_teardown(mb2_relocatable, setup, teardown),
-		cmocka_unit_test_setup_teardown(mb2_load_base_when_asked, setup, teardown),
-		cmocka_unit_test_setup_teardown(malformed_kernels, setup, teardown),
-		cmocka_unit_test_setup_teardown(overlapping_segments, setup, teardown),
-		cmocka_unit_test_setup_teardown(too_many_modules, setup, teardown),
-		cmocka_unit_test_setup_teardown(zip_bomb_module, setup, teardown),
-		cmocka_unit_test_setup_teardown(not_enough_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(mb1_elf32, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(mb1_elf64_virtual_entry, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(mb1_aout_kludge, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(mb1_gzip_kernel_and_module, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(mb1_video_request_text_console, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(reset_vga_is_passed_to_trampoline, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(mb2_tags, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(mb2_required_tag_we_cannot_give, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(mb2_relocatable, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(mb2_load_base_when_asked, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(malformed_kernels, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(overlapping_segments, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(too_many_modules, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(zip_bomb_module, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(not_enough_memory, plan_setup, plan_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
