@@ -1,26 +1,7 @@
 #include "unit.h"
 #include "bls.h"
-#include "fakefs.h"
+#include "parse_fixture.h"
 #include "minijson.h"
-
-static struct fakefs fs;
-static struct target_list list;
-static struct diag_list diags;
-
-static int setup(void **state)
-{
-	fake_init(&fs);
-	tl_init(&list);
-	memset(&diags, 0, sizeof(diags));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	tl_free(&list);
-	diag_free(&diags);
-	return 0;
-}
 
 static int vc(const char *a, const char *b)
 {
@@ -184,9 +165,7 @@ static void corpus_uroot_fedora_32(void **state)
 {
 	char *base = xasprintf("%s/uroot/bls/testdata", corpus_dir());
 	char *dir = xasprintf("%s/fedora_32", base), *jpath = xasprintf("%s/fedora_32.json", base);
-	char *json;
-	if (read_file_at(AT_FDCWD, jpath, 1 << 20, &json, NULL) < 0)
-		skip();
+	char *json = corpus_text(jpath, 1 << 20, NULL);
 	fake_hostdir(&fs, "fedora", dir);
 	load("fedora", "/loader/entries", true, NULL, NULL);
 	struct jv want;
@@ -221,9 +200,8 @@ static const char *pb_vars(void *ctx, const char *name)
 static void check_expect(const char *casename, const char **kv)
 {
 	char *dir = xasprintf("%s/petitboot-grub2/%s.fixtures/__test0", corpus_dir(), casename);
-	char *epath = xasprintf("%s/petitboot-grub2/%s.expect", corpus_dir(), casename), *exp;
-	if (read_file_at(AT_FDCWD, epath, 1 << 20, &exp, NULL) < 0)
-		skip();
+	char *epath = xasprintf("%s/petitboot-grub2/%s.expect", corpus_dir(), casename);
+	char *exp = corpus_text(epath, 1 << 20, NULL);
 	fake_hostdir(&fs, "__test0", dir);
 	struct stat st;
 	char *boot = xasprintf("%s/boot/loader/entries", dir);
@@ -286,7 +264,7 @@ static void corpus_petitboot_fcos38(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, parse_setup, parse_teardown)
 	const struct CMUnitTest tests[] = {
 		T(version_order), T(sorting), T(every_key), T(variables_as_blscfg_expands_them),
 		T(standalone_reads_loader_conf), T(corpus_uroot_fedora_32), T(corpus_petitboot_multiple),

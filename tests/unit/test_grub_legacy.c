@@ -1,32 +1,25 @@
 #include "unit.h"
-#include "fakefs.h"
+#include "parse_fixture.h"
 #include "grub_legacy.h"
 
-static struct fakefs fs;
 static struct grubdev *map;
-static struct target_list list;
-static struct diag_list diags;
 
 static int setup(void **state)
 {
-	fake_init(&fs);
+	parse_setup(state);
 	fake_dev(&fs, "sda", "sda", 0, "dos", NULL, NULL);
 	fake_dev(&fs, "sda1", "sda", 1, NULL, "boot", NULL);
 	fake_dev(&fs, "sda2", "sda", 2, NULL, NULL, NULL);
 	fake_dev(&fs, "sdb", "sdb", 0, NULL, "whole", NULL); /* a filesystem on the whole disk */
 	map = grubdev_new(&fs.io);
 	grubdev_set_home(map, "sda1");
-	tl_init(&list);
-	memset(&diags, 0, sizeof(diags));
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	grubdev_free(map);
-	tl_free(&list);
-	diag_free(&diags);
-	return 0;
+	return parse_teardown(state);
 }
 
 static void parse_on(const char *dev, const char *text)
@@ -171,11 +164,8 @@ static void default_out_of_range(void **state)
 static void corpus_rhel_grub_conf(void **state)
 {
 	char *dir = xasprintf("%s/uroot/grub/testdata_new/rhel_7_8_another", corpus_dir());
-	char *text;
 	size_t len;
-	char *path = xasprintf("%s/boot/grub/grub.conf", dir);
-	if (read_file_at(AT_FDCWD, path, 1 << 20, &text, &len) < 0)
-		skip();
+	char *path = xasprintf("%s/boot/grub/grub.conf", dir), *text = corpus_text(path, 1 << 20, &len);
 	grubdev_set_home(map, "sdb");
 	struct grub_legacy_opts o = {&fs.io, "sdb", "/boot/grub/grub.conf", map};
 	grub_legacy_parse(&o, text, len, &list, &diags);

@@ -1,15 +1,12 @@
 #include "unit.h"
-#include "fakefs.h"
+#include "parse_fixture.h"
 #include "sources.h"
 
-static struct fakefs fs;
 static struct config cfg;
-static struct target_list list;
-static struct diag_list diags;
 
 static int setup(void **state)
 {
-	fake_init(&fs);
+	parse_setup(state);
 	fake_dev(&fs, "sda", "sda", 0, "dos", NULL, NULL);
 	fake_dev(&fs, "sda1", "sda", 1, NULL, "os", "1111");
 	fake_dev(&fs, "sdb", "sdb", 0, "gpt", NULL, NULL);
@@ -17,17 +14,13 @@ static int setup(void **state)
 	fake_dev(&fs, "sdb2", "sdb", 2, NULL, NULL, "3333");
 	fake_dev(&fs, "sdc1", "sdc", 1, NULL, "kexecloader", "4444");
 	config_init(&cfg);
-	tl_init(&list);
-	memset(&diags, 0, sizeof(diags));
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	config_free(&cfg);
-	tl_free(&list);
-	diag_free(&diags);
-	return 0;
+	return parse_teardown(state);
 }
 
 static void conf(const char *text)
