@@ -1,11 +1,11 @@
 /* Multiboot plans checked against the Multiboot 1 and 2 specifications:
  * where each byte lands, the entry, and every field of the information. */
 #include "unit.h"
-#include <zlib.h>
 #include "boot_plan.h"
 #include "multiboot.h"
 #include "trampoline.h"
 #include "plan_fixture.h"
+#include "gzip_pack.h"
 
 static uint32_t p32(uint64_t a) { return get32(phys(a, 4)); }
 static const char *pstr(uint64_t a) { return (const char *)phys(a, 1); }
@@ -165,28 +165,12 @@ static void mb1_aout_kludge(void **state)
 	free(k);
 }
 
-static unsigned char *gzip(const unsigned char *d, size_t n, size_t *out)
-{
-	z_stream z = { 0 };
-	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	size_t cap = deflateBound(&z, n);
-	unsigned char *b = malloc(cap);
-	z.next_in = (unsigned char *)d;
-	z.avail_in = (uInt)n;
-	z.next_out = b;
-	z.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-	*out = z.total_out;
-	deflateEnd(&z);
-	return b;
-}
-
 static void mb1_gzip_kernel_and_module(void **state)
 {
 	size_t len, zlen, mzlen;
 	unsigned char *k = make_elf(32, 0x100000, 0x100000, 0x10000c, 0x1234, 0x3000, 1, &len);
-	unsigned char *z = gzip(k, len, &zlen);
-	unsigned char *mz = gzip(mod1, sizeof(mod1), &mzlen);
+	unsigned char *z = gzip_pack(k, len, 9, &zlen);
+	unsigned char *mz = gzip_pack(mod1, sizeof(mod1), 9, &mzlen);
 	struct boot_blob kb = { "/k.gz", z, zlen, NULL, false };
 	struct boot_blob m[2] = { { "/m.gz", mz, mzlen, NULL, false },
 				  { "/raw.gz", mz, mzlen, NULL, true } };
@@ -490,7 +474,7 @@ static void zip_bomb_module(void **state)
 {
 	size_t len, zlen, n = 8 << 20;
 	unsigned char *zeros = calloc(1, n);
-	unsigned char *z = gzip(zeros, n, &zlen);
+	unsigned char *z = gzip_pack(zeros, n, 9, &zlen);
 	free(zeros);
 	unsigned char *k = make_aout(&len, 0);
 	struct boot_blob kb = { "/k", k, len, NULL, false };
