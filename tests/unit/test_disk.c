@@ -6,17 +6,13 @@
 #include <unistd.h>
 #include <errno.h>
 #include "disk.h"
+#include "hostfile.h"
 
 static char base[] = "/tmp/kl-disk-XXXXXX";
 
 static void put(const char *rel, const char *text)
 {
-	char *p = xasprintf("%s/%s", base, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(p);
+	write_text_below(base, rel, text);
 }
 
 static int setup(void **state)

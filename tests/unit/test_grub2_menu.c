@@ -2,6 +2,7 @@
  * menus, defaults, errors and bounds of the GRUB 2 interpreter. */
 #include "unit.h"
 #include "test_grub2.h"
+#include "hostfile.h"
 #include "grub2.h"
 
 #include <time.h>
@@ -142,12 +143,7 @@ static const char *script_dir(void)
 static void write_cfg(const char *name, const char *text)
 {
 	mkdir(script_dir(), 0700);
-	char *p = xasprintf("%s/%s", script_dir(), name);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(p);
+	write_text_below(script_dir(), name, text);
 }
 
 static void load_text(const char *text)

@@ -11,6 +11,7 @@
 #include "kmod.h"
 #include "log.h"
 #include "util.h"
+#include "hostfile.h"
 
 static char root[64];
 static struct kmod *km;
@@ -85,17 +86,7 @@ static const char *loaded(void)
 
 static void put(const char *rel, const char *text)
 {
-	char *path = xasprintf("%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = 0;
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(path);
+	write_text_below(root, rel, text);
 }
 
 /* A path under the test's directory; two may be used at once. */
@@ -382,12 +373,7 @@ static void put_module_with_depends(const char *rel, const char *deps)
 			       .sh_offset = offsetof(__typeof__(f), info), .sh_size = (Elf64_Xword)ilen};
 	memcpy(f.names, names, sizeof(names));
 	memcpy(f.info, info, (size_t)ilen);
-	char *path = xasprintf("%s/%s", root, rel);
-	FILE *out = fopen(path, "w");
-	assert_non_null(out);
-	fwrite(&f, sizeof(f), 1, out);
-	fclose(out);
-	free(path);
+	write_bytes_below(root, rel, &f, sizeof(f));
 }
 
 static void folder_retries_modules_missing_symbols(void **state)

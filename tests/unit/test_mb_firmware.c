@@ -11,6 +11,7 @@
 #include "rsdp.h"
 #include "mb_header.h"
 #include "util.h"
+#include "hostfile.h"
 
 static char dir[64];
 
@@ -29,21 +30,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void add_entry(int n, const char *start, const char *end, const char *type)
 {
-	char *d = xasprintf("%s/%d", dir, n), *p;
+	char *d = xasprintf("%s/%d", dir, n);
 	assert_int_equal(mkdir(d, 0755), 0);
-	write_file(p = xasprintf("%s/start", d), start), free(p);
-	write_file(p = xasprintf("%s/end", d), end), free(p);
-	write_file(p = xasprintf("%s/type", d), type), free(p);
+	write_text_below(d, "start", start);
+	write_text_below(d, "end", end);
+	write_text_below(d, "type", type);
 	free(d);
 }
 
@@ -131,7 +124,7 @@ static void rsdp_bios_scan(void **state)
 static void rsdp_from_efi_systab(void **state)
 {
 	char *mem = fake_mem(0x7f00010, 0, true), *systab = xasprintf("%s/systab", dir);
-	write_file(systab, "SMBIOS=0xf0000\nACPI=0x7f00010\n");
+	write_text(systab, "SMBIOS=0xf0000\nACPI=0x7f00010\n");
 	unsigned char out[36];
 	size_t len;
 	uint64_t addr;
@@ -145,14 +138,14 @@ static void rsdp_from_efi_systab(void **state)
 static void kexec_refusals_explained(void **state)
 {
 	char *lock = xasprintf("%s/lockdown", dir), *dis = xasprintf("%s/disabled", dir);
-	write_file(lock, "none [integrity] confidentiality\n");
+	write_text(lock, "none [integrity] confidentiality\n");
 	char *s = kexec_load_explain(EPERM, lock, dis);
 	assert_non_null(strstr(s, "locked down (Secure Boot)"));
 	assert_non_null(strstr(s, "Multiboot"));
 	assert_non_null(strstr(s, "signed 64-bit Linux kernel"));
 	free(s);
-	write_file(lock, "[none] integrity confidentiality\n");
-	write_file(dis, "1\n");
+	write_text(lock, "[none] integrity confidentiality\n");
+	write_text(dis, "1\n");
 	s = kexec_load_explain(EPERM, lock, dis);
 	assert_non_null(strstr(s, "switched off"));
 	free(s);

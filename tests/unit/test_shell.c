@@ -10,28 +10,19 @@
 #include "shell.h"
 #include "shell_int.h"
 #include "vt.h"
+#include "hostfile.h"
 
 static char base[] = "/tmp/kl-shell-XXXXXX";
 static struct vt V;
 
 static void put(const char *rel, const void *data, size_t n)
 {
-	char *p = xasprintf("%s/%s", base, rel);
-	for (char *s = p + strlen(base) + 1; (s = strchr(s, '/')); s++) {
-		*s = 0;
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fwrite(data, 1, n, f);
-	fclose(f);
-	free(p);
+	write_bytes_below(base, rel, data, n);
 }
 
 static void puts_file(const char *rel, const char *text)
 {
-	put(rel, text, strlen(text));
+	write_text_below(base, rel, text);
 }
 
 static int group_setup(void **state)

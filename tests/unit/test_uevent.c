@@ -9,6 +9,7 @@
 #include "kmod.h"
 #include "uevent.h"
 #include "util.h"
+#include "hostfile.h"
 
 /* A message as the kernel sends it: strings separated by NULs. */
 #define MSG(s) (s), sizeof(s) - 1
@@ -78,12 +79,7 @@ static int fake_finit(int fd, const char *params, int flags)
 
 static void put(const char *rel, const char *text)
 {
-	char *path = xasprintf("%s/%s", root, rel);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(path);
+	write_text_below(root, rel, text);
 }
 
 static void added_device_loads_its_driver(void **state)
