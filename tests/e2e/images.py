@@ -64,12 +64,11 @@ def auto_size(files, minimum_mib):
 # ---------------------------------------------------------------------------------------
 # Filesystems
 
-def make_fat(out, files, label, size_mib=None, volume_id=None):
-    """volume_id: 8 hex digits, the serial number blkid shows as the UUID XXXX-XXXX."""
+def make_fat(out, files, label, size_mib=None):
     size = size_mib * MIB if size_mib else auto_size(files, 16)
     with open(out, "wb") as f:
         f.truncate(size)
-    run("mkfs.vfat", "-n", label, *(["-i", volume_id] if volume_id else []), out)
+    run("mkfs.vfat", "-n", label, out)
     made = set()
     for path in sorted(files):
         parts = path.strip("/").split("/")
@@ -94,6 +93,15 @@ def make_ext4(out, files, label, uuid=None, size_mib=None):
         if uuid:
             cmd += ["-U", uuid]
         run(*cmd, out)
+
+
+def make_btrfs(out, files, label, uuid, size_mib=16):
+    with tempfile.TemporaryDirectory() as tree:
+        populate(tree, files)
+        with open(out, "wb") as f:
+            f.truncate(size_mib * MIB)
+        # mixed block groups (-M): the smallest btrfs, 16 MiB
+        run("mkfs.btrfs", "-q", "-f", "-M", "-L", label, "-U", uuid, "--rootdir", tree, out)
 
 
 def make_iso(out, files, volid):
@@ -163,16 +171,17 @@ class ImageCache:
             self.checksums[out] = sha256(out)
         return out
 
-    def fat(self, files, label="kexecloader", size_mib=None, volume_id=None):
-        params = {"label": label, "size": size_mib}
-        if volume_id:  # only then, so that the other images keep their names
-            params["volume_id"] = volume_id
-        return self._build("fat", ".img", files, params,
-                           lambda out: make_fat(out, files, label, size_mib, volume_id))
+    def fat(self, files, label="kexecloader", size_mib=None):
+        return self._build("fat", ".img", files, {"label": label, "size": size_mib},
+                           lambda out: make_fat(out, files, label, size_mib))
 
     def ext4(self, files, label, uuid=None, size_mib=None):
         return self._build("ext4", ".img", files, {"label": label, "uuid": uuid, "size": size_mib},
                            lambda out: make_ext4(out, files, label, uuid, size_mib))
+
+    def btrfs(self, files, label, uuid):
+        return self._build("btrfs", ".img", files, {"label": label, "uuid": uuid},
+                           lambda out: make_btrfs(out, files, label, uuid))
 
     def iso(self, files, volid):
         return self._build("iso", ".iso", files, {"volid": volid},
