@@ -85,7 +85,11 @@ static int add_dev(const char *arg)
 	if (!path || !name) {
 		fprintf(stderr, "kexec-loader: --dev needs PATH,name=NAME (got '%s')\n", arg);
 		r = 2;
-	} else if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+	} else if (stat(path, &st) != 0) {
+		fprintf(stderr, "kexec-loader: --dev %s: %s; give a directory or a filesystem image\n",
+			path, strerror(errno));
+		r = 1;
+	} else if (!S_ISDIR(st.st_mode)) {
 		r = disk_add_image(path, name, type, label, uuid, &err) < 0;
 		if (r)
 			fprintf(stderr, "kexec-loader: %s\n", err);

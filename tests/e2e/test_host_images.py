@@ -339,3 +339,12 @@ def test_an_image_without_a_filesystem_is_refused(run, images, root_img, tmp_pat
     assert res.returncode == 1
     assert res.stdout == ""
     assert str(img) in res.stderr and advice in res.stderr, res.stderr
+
+
+def test_a_dev_path_that_is_not_there_is_refused(tmp_path):
+    missing = tmp_path / "rescue-stik.img"  # a typo: before, an empty list and status 0
+    res = subprocess.run([str(KL), "--dev", f"{missing},name=sda1", "list"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert res.returncode == 1
+    assert res.stdout == ""
+    assert str(missing) in res.stderr and "No such file" in res.stderr, res.stderr
