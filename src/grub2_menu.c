@@ -357,12 +357,16 @@ static void reset_run(struct gi *I)
 	I->depth = 0;
 }
 
-/* Runs an entry's body. Functions it defines do not outlive it:
- * GRUB would define them only when the entry runs. */
+/* Runs an entry's body, as part of the file it was written in (its
+ * messages, eval and source name that file). Functions it defines do not
+ * outlive it: GRUB would define them only when the entry runs. */
 static void run_body(struct gi *I, const struct gentry *e)
 {
 	if (!e->body)
 		return;
+	const char *ofile = I->file, *odev = I->dev;
+	I->file = e->file;
+	I->dev = e->dev;
 	size_t nf = I->nfuncs;
 	const struct gnode **bodies = xmalloc((nf ? nf : 1) * sizeof(*bodies));
 	for (size_t i = 0; i < nf; i++)
@@ -375,6 +379,8 @@ static void run_body(struct gi *I, const struct gentry *e)
 	for (size_t i = 0; i < nf; i++)
 		I->funcs[i].body = bodies[i];
 	free(bodies);
+	I->file = ofile;
+	I->dev = odev;
 }
 
 static int eval_entry(struct gi *I, size_t idx, const char *title, struct target_list *out)
@@ -424,15 +430,10 @@ static int eval_submenu(struct gi *I, size_t idx, const char *title, const char 
 	I->argv = &args;
 	int parent = I->menu_parent;
 	I->menu_parent = (int)idx;
-	const char *ofile = I->file, *odev = I->dev;
-	I->file = I->ents[idx].file;
-	I->dev = I->ents[idx].dev;
 	size_t from = I->nents;
 	struct gentry copy = I->ents[idx]; /* the array may move while it runs */
 	run_body(I, &copy);
 	size_t to = I->nents;
-	I->file = ofile;
-	I->dev = odev;
 	I->menu_parent = parent;
 	I->argv = saved;
 	sl_free(&args);

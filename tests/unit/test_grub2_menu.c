@@ -194,6 +194,20 @@ static void endless_source_and_loops(void **state)
 	assert_true(dg.lines.n >= 1);
 }
 
+/* A top-level entry's body runs as part of its file: eval (a new piece of
+ * that file) and messages name it. Found by fuzzing: eval crashed here. */
+static void entry_bodies_run_in_their_file(void **state)
+{
+	load_text("menuentry A { eval 'linux /a' x }\nmenuentry B {\n\tsource /missing.cfg\n\tlinux /b\n}\n");
+	assert_int_equal(tl.n, 2);
+	assert_str(tl.v[0].kernel, "(sda1)/a");
+	assert_str(tl.v[0].cmdline, "BOOT_IMAGE=/a x");
+	assert_str(tl.v[1].kernel, "(sda1)/b");
+	assert_int_equal(dg.lines.n, 1);
+	assert_non_null(strstr(dg.lines.v[0], "grub.cfg:3:"));
+	assert_non_null(strstr(dg.lines.v[0], "/missing.cfg"));
+}
+
 static void defaults_and_entry_scope(void **state)
 {
 	load_text("set default='B'\nset timeout=3\nx=outer\n"
@@ -300,6 +314,7 @@ int main(void)
 		cmocka_unit_test_teardown(defaults_and_entry_scope, teardown),
 		cmocka_unit_test_teardown(loaders, teardown),
 		cmocka_unit_test_teardown(probe_search_env, teardown),
+		cmocka_unit_test_teardown(entry_bodies_run_in_their_file, teardown),
 		cmocka_unit_test_teardown(big_menu_timing, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
