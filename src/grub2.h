@@ -21,8 +21,9 @@ struct grub2_opts {
 	struct strbuf *echo_out;
 };
 
-/* Reads o->path through o->io, runs it and appends its menu to out (titles of
- * submenu entries are "SUBMENU>ENTRY"), with default and timeout. Problems
+/* Reads o->path through o->io, runs it and appends its menu to out (a
+ * submenu's entries take its place, with their own titles), with default and
+ * timeout ("SUBMENU>ENTRY" defaults reach into submenus). Problems
  * are reported as FILE:LINE. Returns 0, or -errno when the file cannot be read. */
 int grub2_load(const struct grub2_opts *o, struct target_list *out, struct diag_list *d);
 

@@ -130,6 +130,7 @@ struct gi {
 	struct gentry *ents;
 	size_t nents, capents;
 	int menu_parent;        /* the submenu whose body is running, -1 at the top */
+	int submenus;           /* submenus being built, one inside the other */
 	struct strlist saved;   /* save_env: NAME=VALUE kept for this run only */
 	struct target *cur;     /* the entry whose body is running */
 	bool cur_initrd_ok;

@@ -347,8 +347,7 @@ static int pick(struct gi *I, size_t from, size_t to, const char *spec)
 	return 0;
 }
 
-static int build(struct gi *I, size_t from, size_t to, const char *path, const char *spec,
-		 struct target_list *out);
+static int build(struct gi *I, size_t from, size_t to, const char *spec, struct target_list *out);
 
 static void reset_run(struct gi *I)
 {
@@ -418,8 +417,27 @@ static int eval_entry(struct gi *I, size_t idx, const char *title, struct target
 	return (int)tl_push(out, &t);
 }
 
-static int eval_submenu(struct gi *I, size_t idx, const char *title, const char *spec,
-			struct target_list *out)
+static int eval_submenu_body(struct gi *I, size_t idx, const char *spec, struct target_list *out);
+
+/* A submenu that sources its own file holds itself: each level is bounded,
+ * and so must the nesting be, or PID 1's stack runs out. */
+static int eval_submenu(struct gi *I, size_t idx, const char *spec, struct target_list *out)
+{
+	if (I->submenus >= G_MAX_DEPTH) {
+		if (!I->limit_told)
+			diag_add(I->d, I->ents[idx].file, I->ents[idx].line,
+				 "submenus nest more than %d deep (does a submenu source its own file?); "
+				 "the deeper ones are left out", G_MAX_DEPTH);
+		I->limit_told = true;
+		return -1;
+	}
+	I->submenus++;
+	int r = eval_submenu_body(I, idx, spec, out);
+	I->submenus--;
+	return r;
+}
+
+static int eval_submenu_body(struct gi *I, size_t idx, const char *spec, struct target_list *out)
 {
 	size_t mark = gv_mark(I);
 	for (size_t i = I->nvars; i-- > 0;)
@@ -441,7 +459,7 @@ static int eval_submenu(struct gi *I, size_t idx, const char *title, const char 
 	char *own = d ? xstrdup(d) : NULL;
 	size_t first = out->n;
 	/* its entries run in the submenu's context too */
-	int r = build(I, from, to, title, spec ? spec : own ? own : "0", out);
+	int r = build(I, from, to, spec ? spec : own ? own : "0", out);
 	gv_rollback(I, mark);
 	free(own);
 	free_entries(I, from);
@@ -450,15 +468,14 @@ static int eval_submenu(struct gi *I, size_t idx, const char *title, const char 
 
 /* The targets of the menu made of entries [from, to); returns the target
  * that spec (GRUB's default syntax) chooses, or -1. */
-static int build(struct gi *I, size_t from, size_t to, const char *path, const char *spec,
-		 struct target_list *out)
+static int build(struct gi *I, size_t from, size_t to, const char *spec, struct target_list *out)
 {
 	int chosen = pick(I, from, to, spec), result = -1;
 	const char *rest = spec ? spec_rest(spec) : NULL;
 	for (size_t i = from; i < to; i++) {
 		char *title = xstrdup(I->ents[i].title);
 		bool mine = (int)(i - from) == chosen;
-		int r = I->ents[i].submenu ? eval_submenu(I, i, title, mine ? rest : NULL, out)
+		int r = I->ents[i].submenu ? eval_submenu(I, i, mine ? rest : NULL, out)
 					  : eval_entry(I, i, title, out);
 		if (mine)
 			result = r;
@@ -549,7 +566,7 @@ static void finish_menu(struct gi *I, struct target_list *out)
 	I->steps = I->cmds = 0;
 	I->bytes = 0;
 	I->limit_told = false;
-	l.default_index = build(I, 0, top, NULL, spec, &l);
+	l.default_index = build(I, 0, top, spec, &l);
 	free(spec);
 	bool first = out->n == 0;
 	tl_append(out, &l);

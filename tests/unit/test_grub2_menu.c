@@ -186,6 +186,15 @@ static void endless_source_and_loops(void **state)
 	load_text("menuentry A { linux /a }\nwhile true; do true; done\nmenuentry B { linux /b }\n");
 	assert_int_equal(tl.n, 1);
 	assert_true(dg.lines.n >= 1);
+	/* a submenu that sources its own file: nesting is bounded (found by fuzzing:
+	 * each level ran in a fresh scope, so nothing stopped it but the stack) */
+	load_text("menuentry A { linux /a }\nsubmenu S { source /grub.cfg }\n");
+	assert_int_equal(tl.n, 33); /* A at the top and in each of 32 nested submenus */
+	for (size_t i = 0; i < tl.n; i++)
+		assert_str(tl.v[i].title, "A");
+	assert_int_equal(dg.lines.n, 1);
+	assert_non_null(strstr(dg.lines.v[0], "grub.cfg:2:"));
+	assert_non_null(strstr(dg.lines.v[0], "submenus nest more than 32 deep"));
 	/* endless recursion in a body stops that body only */
 	load_text("function f { f; f; }\nmenuentry A { f; linux /a }\nmenuentry B { linux /b }\n");
 	assert_int_equal(tl.n, 2);
