@@ -12,15 +12,19 @@ LDFLAGS_REL := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-i
 	-Wl,-z,norelro
 LIBS    := -l:libz.a -l:liblzma.a -l:libzstd.a -l:libnettle.a
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) -Isrc
 
-SRC      := $(sort $(wildcard src/*.c))
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
-HDR      := $(wildcard src/*.h)
+# The sources sit in one folder per stage (docs/architecture.md); every folder is
+# on the include path, so a file names a header by its file name alone.
+SRC_DIRS := $(sort $(dir $(shell find src -name '*.[ch]')))
+INC      := $(patsubst %/,-I%,$(SRC_DIRS))
+SRC      := $(sort $(shell find src -name '*.c'))
+LIB_SRC  := $(filter-out src/app/main.c,$(SRC))
+HDR      := $(shell find src -name '*.h')
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 REL_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(SRC))
 TEST_OBJ := $(patsubst src/%.c,$(B)/tobj/%.o,$(LIB_SRC))
+CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) $(INC)
 
 .PHONY: all deps unit e2e check kernel initramfs demo bench fuzz clean install cppcheck
 all: $(B)/kexec-loader
@@ -30,7 +34,7 @@ deps:
 
 $(B)/obj/%.o: src/%.c $(HDR) VERSION | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_REL) -c $< -o $@
+	$(CC) $(CFLAGS_REL) $(INC) -c $< -o $@
 
 $(B)/kexec-loader: $(REL_OBJ)
 	$(CC) $(LDFLAGS_REL) $^ $(LIBS) -o $@
@@ -72,7 +76,7 @@ check: all
 
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
+	  --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE $(INC) src
 
 demo: all kernel initramfs $(B)/probe
 	@tools/deps e2e

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzzfs.h"
-#include "grubdev.h"
+#include "grub_devmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "linux32.h"
-#include "mb_header.h"
+#include "kernel_image.h"
 #include "multiboot.h"
 
 static void check(const struct kexec_plan *p, const struct memmap *mm)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "mb_header.h"
+#include "kernel_image.h"
 #include "memmap.h"
 
 /* A typical PC: 639 KiB low memory, BIOS area, 127 MiB from 1 MiB, a hole

@@ -1,5 +1,5 @@
 #include "unit.h"
-#include "cmdline.h"
+#include "settings.h"
 
 static void defaults(void **state)
 {

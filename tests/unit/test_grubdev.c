@@ -1,6 +1,6 @@
 #include "unit.h"
 #include "fakefs.h"
-#include "grubdev.h"
+#include "grub_devmap.h"
 
 static struct fakefs fs;
 static struct grubdev *g;

@@ -3,7 +3,7 @@
 #include "unit.h"
 #include "linux32.h"
 #include "util.h"
-#include "mb_header.h"
+#include "kernel_image.h"
 #include "trampoline.h"
 #include "plan_fixture.h"
 

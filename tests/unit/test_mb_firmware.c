@@ -9,7 +9,7 @@
 #include "kexec_load.h"
 #include "memmap.h"
 #include "rsdp.h"
-#include "mb_header.h"
+#include "kernel_image.h"
 #include "util.h"
 #include "hostfile.h"
 

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "boot.h"
-#include "cmdline.h"
+#include "settings.h"
 #include "conf.h"
 #include "devices.h"
 #include "editor.h"

@@ -1,11 +1,11 @@
 /* GRUB legacy menu.lst / grub.conf (SPEC section 5): text in, targets and
  * "FILE:LINE: message" diagnostics out. Pure: the `default` file (for
- * `default saved`) is read through fsio, GRUB devices through grubdev. */
+ * `default saved`) is read through fsio, GRUB devices through grub_devmap. */
 #ifndef KL_GRUB_LEGACY_H
 #define KL_GRUB_LEGACY_H
 #include <stddef.h>
 #include "fsio.h"
-#include "grubdev.h"
+#include "grub_devmap.h"
 #include "target.h"
 
 struct grub_legacy_opts {

@@ -7,7 +7,7 @@
 #include "devpath.h"
 #include "grub2.h"
 #include "grub_legacy.h"
-#include "grubdev.h"
+#include "grub_devmap.h"
 #include "syslinux.h"
 
 struct src {

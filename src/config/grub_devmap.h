@@ -14,8 +14,8 @@
  * "hd0,1,a", "hd0,msdos1,bsd1") is only known through grub-map: the kernel
  * numbers BSD disklabel partitions after the DOS ones, which cannot be
  * told apart from the device list. */
-#ifndef KL_GRUBDEV_H
-#define KL_GRUBDEV_H
+#ifndef KL_GRUB_DEVMAP_H
+#define KL_GRUB_DEVMAP_H
 #include <stdbool.h>
 #include <stddef.h>
 #include "fsio.h"

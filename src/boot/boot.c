@@ -15,7 +15,7 @@
 #include "kexec_load.h"
 #include "linux32.h"
 #include "log.h"
-#include "mb_header.h"
+#include "kernel_image.h"
 #include "memmap.h"
 #include "multiboot.h"
 #include "rsdp.h"

@@ -1,8 +1,8 @@
-/* GRUB device names to kexec-loader devices; the rules are in grubdev.h and
+/* GRUB device names to kexec-loader devices; the rules are in grub_devmap.h and
  * docs/grub-devices.md. Every partition number is kept as the kernel counts
  * (from 1), so a menu.lst's (hd0,0), a grub.cfg's (hd0,msdos1) and a
  * grub-map's hd0,1 all name the same partition. */
-#include "grubdev.h"
+#include "grub_devmap.h"
 
 #include <ctype.h>
 #include <stdio.h>

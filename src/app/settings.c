@@ -1,4 +1,4 @@
-#include "cmdline.h"
+#include "settings.h"
 
 #include <stdlib.h>
 #include <string.h>

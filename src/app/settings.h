@@ -1,6 +1,6 @@
 /* kexec-loader's options on the kernel command line (SPEC section 2). Pure. */
-#ifndef KL_CMDLINE_H
-#define KL_CMDLINE_H
+#ifndef KL_SETTINGS_H
+#define KL_SETTINGS_H
 #include <stdbool.h>
 
 struct settings {

@@ -1,7 +1,7 @@
 #include "trampoline.h"
 
 #include <string.h>
-#include "mb_header.h"
+#include "kernel_image.h"
 
 /* Assembled with the rest of this file, never executed in this process:
  * it is copied into the boot information segment. The VGA values are the

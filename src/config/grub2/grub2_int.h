@@ -164,7 +164,7 @@ bool g_step(struct gi *I, int line);
 /* Commands (grub2_cmds.c): returns false when name is not a command. */
 bool g_builtin(struct gi *I, int line, int argc, char **argv, int *status);
 
-/* Files and devices (grub2_dev.c). */
+/* Files and devices (grub2_search.c). */
 char *g_resolve_dev(struct gi *I, const char *grubname);
 char *g_grubname(struct gi *I, const char *kname);
 /* Splits a GRUB path into a device and a path on it, both owned by the

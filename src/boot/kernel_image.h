@@ -1,8 +1,8 @@
 /* Reading kernel images: what kind of kernel a file is (from its headers,
  * never its name), and for Multiboot kernels which bytes go where.
  * Pure functions over a buffer; every offset is checked against its length. */
-#ifndef KL_MB_HEADER_H
-#define KL_MB_HEADER_H
+#ifndef KL_KERNEL_IMAGE_H
+#define KL_KERNEL_IMAGE_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-#include "mb_header.h"
+#include "kernel_image.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "mb_header.h"
+#include "kernel_image.h"
 #include "util.h"
 
 static bool sum_ok(const unsigned char *p, size_t n)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decompress.h"
-#include "mb_header.h"
+#include "kernel_image.h"
 #include "trampoline.h"
 #include "util.h"
 
