@@ -19,12 +19,17 @@ SRC_DIRS := $(sort $(dir $(shell find src -name '*.[ch]')))
 INC      := $(patsubst %/,-I%,$(SRC_DIRS))
 SRC      := $(sort $(shell find src -name '*.c'))
 LIB_SRC  := $(filter-out src/app/main.c,$(SRC))
-HDR      := $(shell find src -name '*.h')
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+# The unit tests mirror src/ (tests/unit/<stage>/test_*.c); each builds into
+# one binary of the same name in build/unit, so test names are unique.
+UNIT_SRC := $(sort $(shell find tests/unit -name 'test_*.c'))
+UNIT_BIN := $(addprefix $(B)/unit/,$(basename $(notdir $(UNIT_SRC))))
+vpath test_%.c $(sort $(dir $(UNIT_SRC)))
 REL_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(SRC))
 TEST_OBJ := $(patsubst src/%.c,$(B)/tobj/%.o,$(LIB_SRC))
-CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) $(INC)
+# -MMD -MP: each compile writes the headers it read to a .d file beside its
+# output, so an edited header rebuilds only what includes it.
+DEPS     := -MMD -MP
+CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) $(INC) $(DEPS)
 
 .PHONY: all deps unit e2e check kernel initramfs demo bench fuzz clean install cppcheck
 all: $(B)/kexec-loader
@@ -32,27 +37,29 @@ all: $(B)/kexec-loader
 deps:
 	@tools/deps build
 
-$(B)/obj/%.o: src/%.c $(HDR) VERSION | deps
+$(B)/obj/%.o: src/%.c VERSION | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_REL) $(INC) -c $< -o $@
+	$(CC) $(CFLAGS_REL) $(INC) $(DEPS) -c $< -o $@
 
 $(B)/kexec-loader: $(REL_OBJ)
 	$(CC) $(LDFLAGS_REL) $^ $(LIBS) -o $@
 
 # The test build: every source with ASan and UBSan, host-side.
-$(B)/tobj/%.o: src/%.c $(HDR) VERSION | deps
+$(B)/tobj/%.o: src/%.c VERSION | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TEST) -c $< -o $@
 
 $(B)/libkl-test.a: $(TEST_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libkl-test.a
+$(B)/unit/%: %.c $(B)/libkl-test.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TEST) -Itests/unit $< $(B)/libkl-test.a -lcmocka -lz -llzma -lzstd -lnettle -o $@
 
 unit: $(UNIT_BIN)
 	@tools/run-unit $(UNIT_BIN)
+
+-include $(REL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(UNIT_BIN:=.d)
 
 kernel:
 	@tools/fetch-kernel $(B)
