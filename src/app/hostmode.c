@@ -17,6 +17,7 @@
 #include "json.h"
 #include "log.h"
 #include "sources.h"
+#include "userfile.h"
 
 struct host_opts {
 	bool json;
@@ -128,9 +129,11 @@ static int read_config(const struct host_opts *o, struct config *c, struct diag_
 		return 0;
 	char *text;
 	size_t len;
-	int r = read_file_at(AT_FDCWD, o->config, 1 << 20, &text, &len);
+	int r = uf_read(o->config, 1 << 20, &text, &len);
 	if (r < 0) {
-		fprintf(stderr, "kexec-loader: cannot read %s: %s\n", o->config, strerror(-r));
+		char *msg = uf_message(o->config, NULL, r);
+		fprintf(stderr, "kexec-loader: %s\n", msg);
+		free(msg);
 		return -1;
 	}
 	conf_parse(c, d, text, len, o->config, o->boot_dev);
@@ -228,9 +231,11 @@ static int grub_script(const char *file)
 {
 	char *text;
 	size_t len;
-	int r = read_file_at(AT_FDCWD, file, 4 << 20, &text, &len);
+	int r = uf_read(file, 4 << 20, &text, &len);
 	if (r < 0) {
-		fprintf(stderr, "kexec-loader: cannot read %s: %s\n", file, strerror(-r));
+		char *msg = uf_message(file, NULL, r);
+		fprintf(stderr, "kexec-loader: %s\n", msg);
+		free(msg);
 		return 1;
 	}
 	struct strbuf out = {0};

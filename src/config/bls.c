@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include "userfile.h"
 
 #if defined(__x86_64__)
 #define LOCAL_ARCH "x64"
@@ -286,7 +287,7 @@ static void read_one(const struct bls_opts *o, const char *name, struct sortable
 	struct entry e = {0};
 	int r = o->io->read(o->io->ctx, o->device, path, 1 << 20, &text, &len);
 	if (r < 0) {
-		diag_add(d, path, 0, "cannot be read (%s)", strerror(-r));
+		diag_take(d, uf_message(path, o->device, r));
 	} else if (parse_entry(o, name, text, len, &e, d)) {
 		if ((*n & (*n - 1)) == 0) /* grow at powers of two */
 			*v = xrealloc(*v, (*n ? *n * 2 : 1) * sizeof(**v));
@@ -303,11 +304,14 @@ static void read_one(const struct bls_opts *o, const char *name, struct sortable
 }
 
 /* loader.conf beside the entries: "default GLOB" and "timeout N". */
-static void loader_conf(const struct bls_opts *o, struct target_list *l)
+static void loader_conf(const struct bls_opts *o, struct target_list *l, struct diag_list *d)
 {
 	const char *slash = strrchr(o->dir, '/');
 	char *path = xasprintf("%.*s/loader.conf", slash ? (int)(slash - o->dir) : 0, o->dir), *text;
-	if (o->io->read(o->io->ctx, o->device, path, 1 << 16, &text, NULL) < 0) {
+	int r = o->io->read(o->io->ctx, o->device, path, 1 << 16, &text, NULL);
+	if (r < 0) {
+		if (r != -ENOENT)
+			diag_take(d, uf_message(path, o->device, r));
 		free(path);
 		return;
 	}
@@ -375,7 +379,7 @@ int bls_load(const struct bls_opts *o, struct target_list *out, struct diag_list
 	}
 	free(v);
 	if (o->standalone)
-		loader_conf(o, &l);
+		loader_conf(o, &l, d);
 	tl_append(out, &l);
 	return (int)n;
 }

@@ -9,6 +9,7 @@
 #include "grub_legacy.h"
 #include "grub_devmap.h"
 #include "syslinux.h"
+#include "userfile.h"
 
 struct src {
 	const struct config *c;
@@ -43,9 +44,12 @@ static struct grubdev *folder_map(struct src *s, const char *dev, const char *di
 	grubdev_set_home(g, dev);
 	char *path = xasprintf("%s/device.map", dir), *text;
 	size_t len;
-	if (s->io->read(s->io->ctx, dev, path, 1 << 16, &text, &len) == 0) {
+	int r = s->io->read(s->io->ctx, dev, path, 1 << 16, &text, &len);
+	if (r == 0) {
 		grubdev_parse_device_map(g, text, len, path, s->d);
 		free(text);
+	} else if (uf_is_refusal(-r)) {
+		diag_take(s->d, uf_message(path, dev, r));
 	}
 	free(path);
 	return g;
@@ -55,9 +59,7 @@ static void run_grub2(struct src *s, const char *dev, const char *dir, const cha
 {
 	struct grubdev *g = folder_map(s, dev, dir);
 	struct grub2_opts o = {s->io, dev, path, to_device, from_device, g, NULL};
-	int r = grub2_load(&o, &s->found, s->d);
-	if (r < 0)
-		diag_add(s->d, path, 0, "cannot be read on %s (%s)", dev, strerror(-r));
+	grub2_load(&o, &s->found, s->d); /* it says itself why a file cannot be read */
 	grubdev_free(g);
 }
 
@@ -67,7 +69,10 @@ static bool run_legacy(struct src *s, const char *dev, const char *dir)
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]), *text;
 		size_t len;
-		bool ok = s->io->read(s->io->ctx, dev, path, 1 << 20, &text, &len) == 0;
+		int r = s->io->read(s->io->ctx, dev, path, 1 << 20, &text, &len);
+		bool ok = r == 0;
+		if (uf_is_refusal(-r))
+			diag_take(s->d, uf_message(path, dev, r));
 		if (ok) {
 			struct grubdev *g = folder_map(s, dev, dir);
 			struct grub_legacy_opts o = {s->io, dev, path, g};

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "userfile.h"
 
 #define MAX_DEPTH 16 /* nested INCLUDEs */
 #define MAX_FILES 64 /* INCLUDEs in all: a file including itself twice stays cheap */
@@ -171,7 +172,7 @@ static void load(struct sx *x, const char *path)
 	char *text;
 	int r = x->o->io->read(x->o->io->ctx, x->o->device, path, 1 << 20, &text, NULL);
 	if (r < 0) {
-		diag_add(x->d, path, 0, "cannot be read (%s)", strerror(-r));
+		diag_take(x->d, uf_message(path, x->o->device, r));
 		return;
 	}
 	x->files++;
@@ -368,8 +369,11 @@ int syslinux_load(const struct syslinux_opts *o, struct target_list *out, struct
 {
 	char *text;
 	int r = o->io->read(o->io->ctx, o->device, o->path, 1 << 20, &text, NULL);
-	if (r < 0)
+	if (r < 0) {
+		if (r != -ENOENT)
+			diag_take(d, uf_message(o->path, o->device, r));
 		return r;
+	}
 	struct sx x = {.o = o, .d = d, .timeout = -1, .prompt = -1, .files = 1, .depth = 1};
 	const char *slash = strrchr(o->path, '/');
 	x.cwd = xstrndup(o->path, slash ? (size_t)(slash - o->path) : 0);

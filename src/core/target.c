@@ -157,6 +157,11 @@ void diag_add(struct diag_list *d, const char *file, int line, const char *fmt, 
 	free(msg);
 }
 
+void diag_take(struct diag_list *d, char *sentence)
+{
+	sl_push_owned(&d->lines, sentence);
+}
+
 void diag_free(struct diag_list *d)
 {
 	sl_free(&d->lines);

@@ -71,6 +71,8 @@ struct diag_list {
 };
 void diag_add(struct diag_list *d, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Adds a whole sentence (taken over) that names its file itself. */
+void diag_take(struct diag_list *d, char *sentence);
 void diag_free(struct diag_list *d);
 
 #endif

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +11,11 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include "devpath.h"
 #include "fsprobe.h"
 #include "log.h"
+#include "userfile.h"
 
 struct dev {
 	struct fsinfo info; /* strings owned by this struct */
@@ -374,23 +373,9 @@ const char *disk_mountpoint(const char *spec, char **err)
 	return m;
 }
 
-/* Opens path inside the tree at dirfd so that neither ".." nor a symbolic link
- * can lead out of it. */
-static int open_beneath(int dirfd, const char *path, int flags)
-{
-	struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC),
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	char *rel = path_normalize(path);
-	long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd = openat(dirfd, rel, flags | O_CLOEXEC | O_NOFOLLOW);
-	int e = errno;
-	free(rel);
-	errno = e;
-	return (int)fd;
-}
-
-static int open_on(const char *root, const char *spec, int flags, char **err)
+/* Every file is opened through userfile: beneath the mount point, and only
+ * when it is what the caller wants (a pipe or a device is refused by name). */
+static int open_on(const char *root, const char *spec, enum uf_want want, char **err)
 {
 	char *dev, *path;
 	if (path_split(spec, &dev, &path) < 0) {
@@ -407,12 +392,11 @@ static int open_on(const char *root, const char *spec, int flags, char **err)
 	if (!mnt)
 		goto out;
 	int dirfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	fd = dirfd < 0 ? -1 : open_beneath(dirfd, path, flags);
+	fd = dirfd < 0 ? -errno : uf_open_beneath(dirfd, path, want);
 	if (fd < 0) {
-		int e = errno;
-		fd = -e;
-		*err = e == ENOENT ? xasprintf("file %s not found on %s", path, devname)
-		       : e == ENOTDIR && (flags & O_DIRECTORY) ? xasprintf("%s on %s is not a folder", path, devname)
+		int e = -fd;
+		*err = e == ENOTDIR && want == UF_DIR ? xasprintf("%s on %s is not a folder", path, devname)
+		       : e == ENOENT || uf_is_refusal(e) ? uf_message(path, devname, fd)
 		       : xasprintf("cannot open %s on %s: %s", path, devname, strerror(e));
 	}
 	if (dirfd >= 0)
@@ -425,12 +409,12 @@ out:
 
 int disk_open(const char *root, const char *path, char **err)
 {
-	return open_on(root, path, O_RDONLY, err);
+	return open_on(root, path, UF_FILE, err);
 }
 
 int disk_opendir(const char *root, const char *path, char **err)
 {
-	return open_on(root, path, O_RDONLY | O_DIRECTORY, err);
+	return open_on(root, path, UF_DIR, err);
 }
 
 int disk_umount_all(void)
@@ -455,11 +439,11 @@ static int io_read(void *ctx, const char *dev, const char *path, size_t max, cha
 		   size_t *len)
 {
 	char *err = NULL;
-	int fd = open_on(dev, path, O_RDONLY, &err);
+	int fd = open_on(dev, path, UF_FILE, &err);
 	free(err);
 	if (fd < 0)
 		return fd;
-	int r = read_file_fd(fd, max, buf, len);
+	int r = uf_read_fd(fd, max, buf, len);
 	close(fd);
 	return r;
 }
@@ -467,7 +451,7 @@ static int io_read(void *ctx, const char *dev, const char *path, size_t max, cha
 static int io_stat(void *ctx, const char *dev, const char *path, bool *is_dir)
 {
 	char *err = NULL;
-	int fd = open_on(dev, path, O_PATH, &err);
+	int fd = open_on(dev, path, UF_ANY, &err);
 	free(err);
 	if (fd < 0)
 		return fd;
@@ -487,7 +471,7 @@ static int name_cmp(const void *a, const void *b)
 static int io_list(void *ctx, const char *dev, const char *path, struct strlist *names)
 {
 	char *err = NULL;
-	int fd = open_on(dev, path, O_RDONLY | O_DIRECTORY, &err);
+	int fd = open_on(dev, path, UF_DIR, &err);
 	free(err);
 	if (fd < 0)
 		return fd;

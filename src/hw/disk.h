@@ -27,9 +27,10 @@ size_t disk_list(const struct fsinfo **v);
 /* Finds the device named by spec. On failure returns NULL and sets *err to a
  * sentence for the user (owned by the caller). */
 const struct fsinfo *disk_find(const char *spec, char **err);
-/* Opens the file at path ("(DEV)/p" or "/p" relative to device `root`),
- * mounting on demand. Returns an fd, or -errno with *err set to a sentence
- * naming the path and the device. */
+/* Opens the regular file at path ("(DEV)/p" or "/p" relative to device `root`),
+ * mounting on demand (through userfile: a pipe, a socket, a device or a
+ * folder is refused). Returns an fd, or -errno / -UF_E* with *err set to a
+ * sentence naming the path, the device and what it is. */
 int disk_open(const char *root, const char *path, char **err);
 /* Opens a directory on a device, for listings. Same conventions. */
 int disk_opendir(const char *root, const char *path, char **err);

@@ -11,6 +11,7 @@
 #include "disk.h"
 #include "pager.h"
 #include "shell_int.h"
+#include "userfile.h"
 
 #define LIST_MAX 20000       /* names read from one folder */
 #define FIND_VISIT_MAX 200000 /* entries find looks at before it gives up */
@@ -289,17 +290,15 @@ void cmd_cat(struct term *t, const char *arg)
 	}
 	char *err = NULL;
 	int fd = disk_open(SH.tgt.root, arg, &err);
-	if (fd < 0) {
-		report(t, err);
-		free(err);
-		return;
-	}
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fd == -UF_EDIR) {
 		char *s = safe_text(arg);
 		term_printf(t, "%s is a folder: use ls %s\r\n", s, s);
 		free(s);
-		close(fd);
+	}
+	if (fd < 0) {
+		if (fd != -UF_EDIR)
+			report(t, err);
+		free(err);
 		return;
 	}
 	struct pager p;

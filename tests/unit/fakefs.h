@@ -10,6 +10,7 @@
 #include "unit.h"
 #include "devpath.h"
 #include "fsio.h"
+#include "userfile.h"
 #include "util.h"
 
 struct fakefs {
@@ -67,7 +68,7 @@ static inline int fake_read(void *ctx, const char *dev, const char *path, size_t
 		return -ENOENT;
 	struct stat st;
 	int r = stat(host, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? -EISDIR
-		: read_file_at(AT_FDCWD, host, max, buf, len);
+		: uf_read(host, max, buf, len);
 	free(host);
 	return r;
 }

@@ -2,6 +2,7 @@
  * export, setparams, true, false, test and [, eval, source, configfile,
  * load_env, save_env; and the table that finds every built-in command. */
 #include "grub2_int.h"
+#include "userfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -262,9 +263,14 @@ static int cmd_source(struct gi *I, int line, int argc, char **argv)
 		return 0; /* another menu, shown when this entry is chosen */
 	char *buf = NULL, *dev = NULL, *path = NULL;
 	size_t len = 0;
-	if (g_read(I, argv[1], &buf, &len) != 0) {
+	int r = g_read(I, argv[1], &buf, &len);
+	if (r != 0) {
 		g_error(I, line, "file `%s' not found", argv[1]);
-		diag_add(I->d, I->file, line, "%s: cannot read %s; check the path and the device", argv[0], argv[1]);
+		if (uf_is_refusal(-r))
+			diag_add(I->d, I->file, line, "%s: %s %s", argv[0], argv[1], uf_strerror(-r));
+		else
+			diag_add(I->d, I->file, line, "%s: cannot read %s; check the path and the device",
+				 argv[0], argv[1]);
 		return 1;
 	}
 	g_path(I, argv[1], &dev, &path);
@@ -332,8 +338,11 @@ static int cmd_load_env(struct gi *I, int line, int argc, char **argv)
 	char *buf = NULL;
 	size_t len = 0;
 	int st = 0;
-	if (g_read(I, path, &buf, &len) != 0) {
+	int r = g_read(I, path, &buf, &len);
+	if (r != 0) {
 		g_error(I, line, "file `%s' not found", path);
+		if (uf_is_refusal(-r))
+			diag_add(I->d, I->file, line, "load_env: %s %s", path, uf_strerror(-r));
 		st = 1;
 	} else if (!str_starts(buf, "# GRUB Environment Block\n")) {
 		g_error(I, line, "invalid environment block");

@@ -3,6 +3,7 @@
  * timeout, and the two entry points grub2_load and grub2_run_script. */
 #include "grub2_int.h"
 #include "bls.h"
+#include "userfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -590,7 +591,7 @@ int grub2_load(const struct grub2_opts *o, struct target_list *out, struct diag_
 		g_run_text(&I, buf, len, o->path, o->device, 0);
 		finish_menu(&I, out);
 	} else {
-		diag_add(d, o->path, 0, "cannot read this file on %s", o->device ? o->device : "?");
+		diag_take(d, uf_message(o->path, o->device, r));
 	}
 	gi_free(&I);
 	sl_free(&top);

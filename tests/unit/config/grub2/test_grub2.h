@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "fsio.h"
 #include "util.h"
+#include "userfile.h"
 
 /* ../shared/corpus beside the clone (CI), else /work/shared/corpus. */
 static inline const char *corpus_dir(void)
@@ -105,7 +106,7 @@ static inline int fake_read(void *ctx, const char *dev, const char *path, size_t
 		return -ENOENT;
 	struct stat st;
 	int r = stat(p, &st) != 0 ? -ENOENT : S_ISDIR(st.st_mode) ? -EISDIR
-					 : read_file_at(AT_FDCWD, p, max, buf, len);
+					 : uf_read(p, max, buf, len);
 	f->reads++;
 	free(p);
 	return r;
