@@ -1,14 +1,18 @@
 /* GRUB 2 commands that work on the interpreter itself: echo, set, unset,
  * export, setparams, true, false, test and [, eval, source, configfile,
- * load_env, save_env; and the table that finds every built-in command. */
-#include "grub2_int.h"
+ * load_env, save_env. */
+#include "grub2_cmds.h"
+#include "grub2_exec.h"
+#include "grub2_menu.h"
+#include "grub2_search.h"
+#include "grub2_vars.h"
 #include "userfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int cmd_echo(struct gi *I, int line, int argc, char **argv)
+int g_cmd_echo(struct gi *I, int line, int argc, char **argv)
 {
 	bool nl = true, esc = false;
 	int i = 1;
@@ -43,7 +47,7 @@ static int cmd_echo(struct gi *I, int line, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_set(struct gi *I, int line, int argc, char **argv)
+int g_cmd_set(struct gi *I, int line, int argc, char **argv)
 {
 	if (argc < 2)
 		return 0;
@@ -57,21 +61,21 @@ static int cmd_set(struct gi *I, int line, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_unset(struct gi *I, int line, int argc, char **argv)
+int g_cmd_unset(struct gi *I, int line, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		gv_unset(I, argv[i]);
 	return 0;
 }
 
-static int cmd_export(struct gi *I, int line, int argc, char **argv)
+int g_cmd_export(struct gi *I, int line, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		gv_export(I, argv[i]);
 	return 0;
 }
 
-static int cmd_setparams(struct gi *I, int line, int argc, char **argv)
+int g_cmd_setparams(struct gi *I, int line, int argc, char **argv)
 {
 	sl_free(I->argv);
 	for (int i = 1; i < argc; i++)
@@ -79,7 +83,7 @@ static int cmd_setparams(struct gi *I, int line, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_true(struct gi *I, int line, int argc, char **argv)
+int g_cmd_true(struct gi *I, int line, int argc, char **argv)
 {
 	return argv[0][0] == 'f' || !strcmp(argv[0], "keystatus");
 }
@@ -208,7 +212,7 @@ static int test_parse(struct tst *t, int depth)
 	return t->or || t->and;
 }
 
-static int cmd_test(struct gi *I, int line, int argc, char **argv)
+int g_cmd_test(struct gi *I, int line, int argc, char **argv)
 {
 	struct tst t = {.I = I, .a = argv + 1, .n = argc - 1};
 	if (argv[0][0] == '[') {
@@ -223,7 +227,7 @@ static int cmd_test(struct gi *I, int line, int argc, char **argv)
 
 /* ---- eval, source, configfile ---- */
 
-static int cmd_eval(struct gi *I, int line, int argc, char **argv)
+int g_cmd_eval(struct gi *I, int line, int argc, char **argv)
 {
 	struct strbuf sb = {0};
 	for (int i = 1; i < argc; i++) {
@@ -252,7 +256,7 @@ static void set_config_vars(struct gi *I, const char *gpath)
 	free(dir);
 }
 
-static int cmd_source(struct gi *I, int line, int argc, char **argv)
+int g_cmd_source(struct gi *I, int line, int argc, char **argv)
 {
 	bool newmenu = !strcmp(argv[0], "configfile") || !strcmp(argv[0], "normal");
 	if (argc < 2) {
@@ -278,10 +282,7 @@ static int cmd_source(struct gi *I, int line, int argc, char **argv)
 	free(path);
 	if (newmenu) {
 		g_menu_reset(I);
-		/* a new context: only exported variables stay */
-		for (size_t i = I->nvars; i-- > 0;)
-			if (!I->vars[i].exported)
-				gv_unset(I, I->vars[i].name);
+		gv_keep_exported(I); /* a new context */
 	}
 	set_config_vars(I, argv[1]);
 	int st = g_run_text(I, buf, len, name, dev, line);
@@ -324,7 +325,7 @@ static void env_line(struct gi *I, char *s, int argc, char **argv, int from)
 		gv_set(I, s, eq + 1);
 }
 
-static int cmd_load_env(struct gi *I, int line, int argc, char **argv)
+int g_cmd_load_env(struct gi *I, int line, int argc, char **argv)
 {
 	const char *file = NULL;
 	int i = 1;
@@ -366,7 +367,7 @@ static int cmd_load_env(struct gi *I, int line, int argc, char **argv)
 	return st;
 }
 
-static int cmd_save_env(struct gi *I, int line, int argc, char **argv)
+int g_cmd_save_env(struct gi *I, int line, int argc, char **argv)
 {
 	if (I->in_entry)
 		return 0; /* happens when the entry boots, and never on disk */
@@ -400,68 +401,7 @@ static int cmd_save_env(struct gi *I, int line, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_nop(struct gi *I, int line, int argc, char **argv)
+int g_cmd_nop(struct gi *I, int line, int argc, char **argv)
 {
 	return 0;
-}
-
-struct gcmd {
-	const char *name;
-	int (*fn)(struct gi *I, int line, int argc, char **argv);
-};
-
-static const struct gcmd CMDS[] = {
-	{".", cmd_source},
-	{"[", cmd_test},
-	{"blscfg", g_cmd_blscfg},
-	{"chainloader", g_cmd_loader},
-	{"configfile", cmd_source},
-	{"echo", cmd_echo},
-	{"eval", cmd_eval},
-	{"export", cmd_export},
-	{"false", cmd_true},
-	{"initrd", g_cmd_initrd},
-	{"initrd16", g_cmd_initrd},
-	{"initrdefi", g_cmd_initrd},
-	{"keystatus", cmd_true},
-	{"linux", g_cmd_loader},
-	{"linux16", g_cmd_loader},
-	{"linuxefi", g_cmd_loader},
-	{"load_env", cmd_load_env},
-	{"module", g_cmd_module},
-	{"module2", g_cmd_module},
-	{"multiboot", g_cmd_loader},
-	{"multiboot2", g_cmd_loader},
-	{"normal", cmd_source},
-	{"probe", g_cmd_probe},
-	{"save_env", cmd_save_env},
-	{"search", g_cmd_search},
-	{"search.file", g_cmd_search},
-	{"search.fs_label", g_cmd_search},
-	{"search.fs_uuid", g_cmd_search},
-	{"set", cmd_set},
-	{"setparams", cmd_setparams},
-	{"sleep", cmd_nop},
-	{"source", cmd_source},
-	{"test", cmd_test},
-	{"true", cmd_true},
-	{"unset", cmd_unset},
-};
-
-bool g_builtin(struct gi *I, int line, int argc, char **argv, int *status)
-{
-	size_t lo = 0, hi = ARRAY_SIZE(CMDS);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(argv[0], CMDS[mid].name);
-		if (!c) {
-			*status = CMDS[mid].fn(I, line, argc, argv);
-			return true;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
 }

@@ -1,150 +1,13 @@
-/* The GRUB 2 script executor: variables, word expansion and field
- * splitting, control flow, functions and the bounds on all of them. */
-#include "grub2_int.h"
+/* The GRUB 2 script executor: word expansion and field splitting, control
+ * flow, functions and the bounds on them. Commands come from the table in
+ * struct gi and menu entries go to its on_entry hook, both filled in by the
+ * entry point (grub2.c), so the executor depends on neither. */
+#include "grub2_exec.h"
+#include "grub2_vars.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- variables: a small array, and an undo log for scopes ---- */
-
-static struct gvar *gv_find(struct gi *I, const char *name)
-{
-	size_t n = strlen(name);
-	for (size_t i = 0; i < I->nvars; i++)
-		if (I->vars[i].nlen == n && !memcmp(I->vars[i].name, name, n))
-			return &I->vars[i];
-	return NULL;
-}
-
-const char *gv_get(struct gi *I, const char *name)
-{
-	struct gvar *v = gv_find(I, name);
-	return v ? v->val : NULL;
-}
-
-static void gv_log(struct gi *I, const char *name, const struct gvar *v)
-{
-	if (!I->undo_on)
-		return;
-	if (I->nundo == I->capundo) {
-		I->capundo = I->capundo ? 2 * I->capundo : 32;
-		I->undo = xrealloc(I->undo, I->capundo * sizeof(*I->undo));
-	}
-	struct gundo *u = &I->undo[I->nundo++];
-	u->name = xstrdup(name);
-	u->val = v ? xstrdup(v->val) : NULL;
-	u->exported = v && v->exported;
-}
-
-static void gv_put(struct gi *I, const char *name, const char *val, bool exported)
-{
-	struct gvar *v = gv_find(I, name);
-	if (!v) {
-		if (I->nvars >= G_MAX_VARS)
-			return; /* only a runaway script gets here */
-		if (I->nvars == I->capvars) {
-			I->capvars = I->capvars ? 2 * I->capvars : 32;
-			I->vars = xrealloc(I->vars, I->capvars * sizeof(*I->vars));
-		}
-		v = &I->vars[I->nvars++];
-		v->name = xstrdup(name);
-		v->nlen = strlen(name);
-		v->val = NULL;
-		v->exported = false;
-	}
-	free(v->val);
-	v->val = xstrdup(val);
-	v->exported |= exported;
-}
-
-void gv_set(struct gi *I, const char *name, const char *val)
-{
-	gv_log(I, name, gv_find(I, name));
-	gv_put(I, name, val, false);
-}
-
-void gv_unset(struct gi *I, const char *name)
-{
-	struct gvar *v = gv_find(I, name);
-	if (!v)
-		return;
-	gv_log(I, name, v);
-	free(v->name);
-	free(v->val);
-	*v = I->vars[--I->nvars];
-}
-
-void gv_export(struct gi *I, const char *name)
-{
-	struct gvar *v = gv_find(I, name);
-	if (!v) {
-		gv_set(I, name, "");
-		if (!(v = gv_find(I, name)))
-			return;
-	} else {
-		gv_log(I, name, v);
-	}
-	v->exported = true;
-}
-
-size_t gv_mark(struct gi *I)
-{
-	I->undo_on++;
-	return I->nundo;
-}
-
-/* Undoes every change since mark, newest first. */
-void gv_rollback(struct gi *I, size_t mark)
-{
-	I->undo_on--;
-	while (I->nundo > mark) {
-		struct gundo *u = &I->undo[--I->nundo];
-		int on = I->undo_on;
-		I->undo_on = 0;
-		if (u->val) {
-			gv_put(I, u->name, u->val, false);
-			struct gvar *v = gv_find(I, u->name);
-			if (v)
-				v->exported = u->exported;
-		} else {
-			gv_unset(I, u->name);
-		}
-		I->undo_on = on;
-		free(u->name);
-		free(u->val);
-	}
-}
-
-/* ---- diagnostics and bounds ---- */
-
-void g_error(struct gi *I, int line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *m = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (I->out)
-		sb_printf(I->out, "error: %s.\n", m);
-	(void)line;
-	free(m);
-}
-
-static void limit(struct gi *I, int line, const char *what)
-{
-	if (!I->limit_told)
-		diag_add(I->d, I->file, line, "%s; the rest of the file is ignored", what);
-	I->limit_told = true;
-	I->jump = J_STOP;
-}
-
-bool g_step(struct gi *I, int line)
-{
-	if (++I->steps <= G_MAX_STEPS)
-		return true;
-	limit(I, line, "more than 100000 loop iterations or calls (an endless loop?)");
-	return false;
-}
 
 /* ---- expansion ---- */
 
@@ -269,17 +132,6 @@ static void args_give_back(struct gi *I)
 	I->argdepth--;
 }
 
-void g_args_free(struct gi *I)
-{
-	for (size_t i = 0; i < I->nargs; i++) {
-		sb_free(&I->args[i]->buf);
-		free(I->args[i]->off);
-		free(I->args[i]->v);
-		free(I->args[i]);
-	}
-	free(I->args);
-}
-
 /* Expands words into a, and sets a->v. */
 static void expand_args(struct gi *I, const struct gword *w, int nw, struct gargs *a)
 {
@@ -298,7 +150,7 @@ static void expand_args(struct gi *I, const struct gword *w, int nw, struct garg
 	a->v[a->n] = NULL;
 	I->bytes += a->buf.len + 31 * a->n; /* a word costs, even when empty */
 	if (I->bytes > G_MAX_BYTES)
-		limit(I, 0, "more than 16 MiB of words expanded (an endless loop?)");
+		g_limit(I, 0, "more than 16 MiB of words expanded (an endless loop?)");
 }
 
 void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out)
@@ -352,7 +204,7 @@ static void define_func(struct gi *I, const struct gnode *n)
 static int call_func(struct gi *I, const struct gfunc *f, int line, int argc, char **argv)
 {
 	if (I->depth >= G_MAX_DEPTH) {
-		limit(I, line, "functions call each other too deeply (endless recursion?)");
+		g_limit(I, line, "functions call each other too deeply (endless recursion?)");
 		return 1;
 	}
 	struct strlist args = {0}, *saved = I->argv;
@@ -417,6 +269,26 @@ static bool flow(struct gi *I, int argc, char **argv, int *st)
 	return true;
 }
 
+/* The built-in command argv[0], from the table the entry point gave;
+ * false when there is none of that name. */
+static bool builtin(struct gi *I, int line, int argc, char **argv, int *status)
+{
+	size_t lo = 0, hi = I->ncmds;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(argv[0], I->cmds[mid].name);
+		if (!c) {
+			*status = I->cmds[mid].fn(I, line, argc, argv);
+			return true;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
 static int exec_cmd(struct gi *I, const struct gnode *n)
 {
 	struct gargs *a = args_take(I);
@@ -425,14 +297,14 @@ static int exec_cmd(struct gi *I, const struct gnode *n)
 	int st = 0;
 	if (!av.n || I->jump == J_STOP)
 		goto out;
-	if (++I->cmds > G_MAX_CMDS) {
-		limit(I, n->line, "more than 2000000 commands run (endless recursion?)");
+	if (++I->cmds_run > G_MAX_CMDS) {
+		g_limit(I, n->line, "more than 2000000 commands run (endless recursion?)");
 		st = 1;
 		goto out;
 	}
 	char *eq;
 	const struct gfunc *f;
-	if (flow(I, (int)av.n, av.v, &st) || g_builtin(I, n->line, (int)av.n, av.v, &st)) {
+	if (flow(I, (int)av.n, av.v, &st) || builtin(I, n->line, (int)av.n, av.v, &st)) {
 		/* done */
 	} else if ((f = find_func(I, av.v[0]))) {
 		st = call_func(I, f, n->line, (int)av.n, av.v);
@@ -504,7 +376,8 @@ static int exec_menu(struct gi *I, const struct gnode *n)
 {
 	struct gargs *a = args_take(I);
 	expand_args(I, n->w, n->nw, a);
-	g_menu_entry(I, n->kind == GK_SUBMENU, n->line, (int)a->n, a->v, n);
+	if (I->on_entry)
+		I->on_entry(I, n->kind == GK_SUBMENU, n->line, (int)a->n, a->v, n);
 	args_give_back(I);
 	return 0;
 }
@@ -555,7 +428,7 @@ int g_run_text(struct gi *I, char *text, size_t len, const char *name, const cha
 {
 	if (I->depth >= G_MAX_DEPTH) {
 		free(text);
-		limit(I, line, "files source each other too deeply (endless recursion?)");
+		g_limit(I, line, "files source each other too deeply (endless recursion?)");
 		return 1;
 	}
 	struct gfile *f = xcalloc(1, sizeof(*f));
@@ -574,4 +447,27 @@ int g_run_text(struct gi *I, char *text, size_t len, const char *name, const cha
 	I->file = ofile;
 	I->dev = odev;
 	return st;
+}
+
+void g_exec_free(struct gi *I)
+{
+	for (size_t i = 0; i < I->nargs; i++) {
+		sb_free(&I->args[i]->buf);
+		free(I->args[i]->off);
+		free(I->args[i]->v);
+		free(I->args[i]);
+	}
+	free(I->args);
+	for (size_t i = 0; i < I->nfuncs; i++)
+		free(I->funcs[i].name);
+	free(I->funcs);
+	while (I->files) {
+		struct gfile *f = I->files;
+		I->files = f->next;
+		ga_free(&f->ar);
+		free(f->name);
+		free(f->dev);
+		free(f->text);
+		free(f);
+	}
 }

@@ -1,10 +1,15 @@
-/* Internals of the GRUB 2 interpreter shared by its parser, executor and
- * commands. Not for use outside src/grub2*.c. */
+/* The GRUB 2 interpreter's state, shared by its files (src/config/grub2/):
+ * the variables, functions, menu entries and files of one run, and the
+ * bounds that keep any input from hanging or exhausting PID 1. Each file's
+ * functions are declared in its own header. Not for use outside this folder. */
 #ifndef KL_GRUB2_INT_H
 #define KL_GRUB2_INT_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "grub2.h"
+#include "fsio.h"
+#include "grub2_parse.h"
+#include "target.h"
+#include "util.h"
 
 /* Bounds that keep any input from hanging or exhausting PID 1. */
 #define G_MAX_STEPS 100000       /* loop iterations, in all */
@@ -16,48 +21,6 @@
 #define G_MAX_BYTES (16u << 20)  /* bytes expanded, in all */
 #define G_MAX_OUT (1u << 20)     /* bytes echo writes, in all */
 #define G_MAX_VARS 4096          /* variables */
-
-/* All nodes and words of one parsed file live in one arena, freed at once. */
-struct g_arena {
-	struct g_chunk *head;
-	size_t first; /* size of the first chunk; 0: small */
-};
-void *ga_alloc(struct g_arena *a, size_t n);
-void ga_free(struct g_arena *a);
-
-/* A word is a row of segments: literal text, or a variable expanded
- * unquoted (split into fields) or inside double quotes (kept whole). */
-enum { SEG_LIT, SEG_VAR, SEG_QVAR };
-struct gseg {
-	const char *s;
-	unsigned len; /* strlen(s) */
-	unsigned char type;
-};
-struct gword {
-	int nseg;
-	const struct gseg *seg;
-};
-
-enum gkind { GK_CMD, GK_IF, GK_WHILE, GK_UNTIL, GK_FOR, GK_FUNC, GK_MENU, GK_SUBMENU, GK_BLOCK };
-struct gnode {
-	unsigned char kind;
-	bool neg;             /* "!" before it */
-	int line;
-	int nw;               /* CMD, MENU: argument words; FOR: variable then list; FUNC: name */
-	const struct gword *w;
-	struct gnode *a, *b, *c; /* IF: condition, then, else; WHILE: condition, body; others: body in a */
-	struct gnode *next;
-};
-
-/* Parses a whole script. Commands with a syntax error are left out and
- * reported as NAME:LINE; the rest is returned. */
-struct gnode *g_parse(const char *text, size_t len, const char *name, struct g_arena *ar,
-		      struct diag_list *d);
-/* The same, for text that starts at line line0 of its file. */
-struct gnode *g_parse_at(const char *text, size_t len, const char *name, int line0,
-			 struct g_arena *ar, struct diag_list *d);
-
-/* ---- the interpreter ---- */
 
 struct gvar {
 	char *name, *val;
@@ -105,8 +68,29 @@ struct gargs {
 
 enum gjump { J_NONE, J_BREAK, J_CONT, J_RET, J_STOP };
 
+struct gi;
+/* A built-in command: its status, as GRUB's $? would read. */
+typedef int g_cmd_fn(struct gi *I, int line, int argc, char **argv);
+struct gcmd {
+	const char *name;
+	g_cmd_fn *fn;
+};
+
 struct gi {
-	const struct grub2_opts *o;
+	/* What the interpreter reads through, copied from struct grub2_opts:
+	 * the files and devices, the file's own device, GRUB device names. */
+	const struct fsio *io;
+	const char *device;
+	char *(*to_device)(void *ctx, const char *grubname);
+	char *(*from_device)(void *ctx, const char *kname);
+	void *map_ctx;
+	/* Filled in by the entry point (grub2.c), so that the executor calls
+	 * the commands and the menu without knowing them: the built-in
+	 * commands, sorted by name, and what a menuentry or submenu does. */
+	const struct gcmd *cmds;
+	size_t ncmds;
+	void (*on_entry)(struct gi *I, bool submenu, int line, int argc, char **argv,
+			 const struct gnode *n);
 	struct diag_list *d;
 	struct strbuf *out;
 	struct gvar *vars;
@@ -121,7 +105,7 @@ struct gi {
 	enum gjump jump;
 	int jumpn;              /* loops left to break or continue */
 	int loops;              /* loops entered in the running function */
-	long steps, cmds;
+	long steps, cmds_run;
 	size_t bytes;
 	int depth;
 	bool limit_told;
@@ -142,47 +126,5 @@ struct gi {
 	struct gmemo { char *key, *val; } to_dev[4], from_dev[4];
 	unsigned to_next, from_next;
 };
-
-/* Variables. */
-const char *gv_get(struct gi *I, const char *name);
-void gv_set(struct gi *I, const char *name, const char *val);
-void gv_unset(struct gi *I, const char *name);
-void gv_export(struct gi *I, const char *name);
-size_t gv_mark(struct gi *I);
-void gv_rollback(struct gi *I, size_t mark);
-
-/* Execution. */
-int g_exec_list(struct gi *I, const struct gnode *n);
-void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out);
-void g_args_free(struct gi *I);
-void g_memo_free(struct gi *I);
-/* line: the line of the command that runs it (source, eval), 0 for the top file. */
-int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev, int line);
-void g_error(struct gi *I, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-bool g_step(struct gi *I, int line);
-
-/* Commands (grub2_cmds.c): returns false when name is not a command. */
-bool g_builtin(struct gi *I, int line, int argc, char **argv, int *status);
-
-/* Files and devices (grub2_search.c). */
-char *g_resolve_dev(struct gi *I, const char *grubname);
-char *g_grubname(struct gi *I, const char *kname);
-/* Splits a GRUB path into a device and a path on it, both owned by the
- * caller. Returns false when the device is unknown. */
-bool g_path(struct gi *I, const char *gpath, char **dev, char **path);
-int g_read(struct gi *I, const char *gpath, char **buf, size_t *len);
-int g_read_max(struct gi *I, const char *gpath, size_t max, char **buf, size_t *len);
-bool g_stat(struct gi *I, const char *gpath, bool *is_dir);
-int g_cmd_search(struct gi *I, int line, int argc, char **argv);
-int g_cmd_probe(struct gi *I, int line, int argc, char **argv);
-
-/* The menu (grub2_menu.c). */
-void g_menu_entry(struct gi *I, bool submenu, int line, int argc, char **argv,
-		  const struct gnode *n);
-void g_menu_reset(struct gi *I);
-int g_cmd_loader(struct gi *I, int line, int argc, char **argv);
-int g_cmd_initrd(struct gi *I, int line, int argc, char **argv);
-int g_cmd_module(struct gi *I, int line, int argc, char **argv);
-int g_cmd_blscfg(struct gi *I, int line, int argc, char **argv);
 
 #endif

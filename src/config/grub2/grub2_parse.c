@@ -2,7 +2,7 @@
  * variables, comments, ; and newlines, { … }, if, while, until, for,
  * function, menuentry and submenu. A character-level recursive descent
  * parser; keywords count only where a command starts, as in GRUB. */
-#include "grub2_int.h"
+#include "grub2_parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -736,15 +736,9 @@ static void recover(struct gp *g)
 struct gnode *g_parse(const char *text, size_t len, const char *name, struct g_arena *ar,
 		      struct diag_list *d)
 {
-	return g_parse_at(text, len, name, 1, ar, d);
-}
-
-struct gnode *g_parse_at(const char *text, size_t len, const char *name, int line0,
-			 struct g_arena *ar, struct diag_list *d)
-{
 	if (!ar->head)
 		ar->first = len * 4; /* what a tree takes for its text, about */
-	struct gp g = {.p = text, .end = text + len, .line = line0, .name = name, .ar = ar, .d = d};
+	struct gp g = {.p = text, .end = text + len, .line = 1, .name = name, .ar = ar, .d = d};
 	struct gnode *head = NULL, **tail = &head;
 	struct wbuf w = {0};
 	for (;;) {

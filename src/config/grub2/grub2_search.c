@@ -1,7 +1,8 @@
 /* GRUB 2 devices and files for the interpreter: "(hd0,gpt2)/path" to a
  * kexec-loader device and path, file reads through fsio, and the commands
  * that ask about devices: search (and search.file/fs_label/fs_uuid), probe. */
-#include "grub2_int.h"
+#include "grub2_search.h"
+#include "grub2_vars.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 
 static size_t devices(struct gi *I, const struct fsinfo **v)
 {
-	const struct fsio *io = I->o->io;
+	const struct fsio *io = I->io;
 	*v = NULL;
 	return io && io->devices ? io->devices(io->ctx, v) : 0;
 }
@@ -19,7 +20,7 @@ static size_t devices(struct gi *I, const struct fsinfo **v)
  * found on, or a LABEL=/UUID= form. */
 static bool known_device(struct gi *I, const char *name)
 {
-	if (I->o->device && !strcmp(name, I->o->device))
+	if (I->device && !strcmp(name, I->device))
 		return true;
 	const char *eq = strchr(name, '=');
 	if (eq && eq > name && !strchr(name, ',')) {
@@ -94,7 +95,7 @@ static char *resolve_dev(struct gi *I, const char *grubname)
 	if (!n)
 		return NULL;
 	char *name = xstrndup(grubname, n);
-	char *dev = I->o->to_device ? I->o->to_device(I->o->map_ctx, name) : NULL;
+	char *dev = I->to_device ? I->to_device(I->map_ctx, name) : NULL;
 	if (!dev && known_device(I, name))
 		dev = xstrdup(name);
 	free(name);
@@ -106,7 +107,7 @@ char *g_grubname(struct gi *I, const char *kname)
 	const char *v;
 	if (memo_get(I->from_dev, ARRAY_SIZE(I->from_dev), kname, &v))
 		return xstrdup(v);
-	char *g = I->o->from_device ? I->o->from_device(I->o->map_ctx, kname) : NULL;
+	char *g = I->from_device ? I->from_device(I->map_ctx, kname) : NULL;
 	if (!g)
 		g = xstrdup(kname);
 	memo_put(I->from_dev, &I->from_next, ARRAY_SIZE(I->from_dev), kname, g);
@@ -143,7 +144,7 @@ int g_read_max(struct gi *I, const char *gpath, size_t max, char **buf, size_t *
 {
 	char *dev, *path;
 	int r = -ENODEV;
-	const struct fsio *io = I->o->io;
+	const struct fsio *io = I->io;
 	if (g_path(I, gpath, &dev, &path) && io && io->read)
 		r = path[0] ? io->read(io->ctx, dev, path, max, buf, len) : -EISDIR;
 	free(dev);
@@ -156,7 +157,7 @@ bool g_stat(struct gi *I, const char *gpath, bool *is_dir)
 {
 	char *dev, *path;
 	bool ok = false;
-	const struct fsio *io = I->o->io;
+	const struct fsio *io = I->io;
 	*is_dir = false;
 	if (g_path(I, gpath, &dev, &path)) {
 		if (!path[0]) {
@@ -176,7 +177,7 @@ enum { BY_FILE = 'f', BY_LABEL = 'l', BY_UUID = 'u' };
 
 static bool matches(struct gi *I, const struct fsinfo *fi, int by, const char *key)
 {
-	const struct fsio *io = I->o->io;
+	const struct fsio *io = I->io;
 	bool dir;
 	switch (by) {
 	case BY_UUID:
