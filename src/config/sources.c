@@ -146,7 +146,7 @@ static void syslinux_autodetect(struct src *s, const char *dev)
 	};
 	for (size_t f = 0; f < ARRAY_SIZE(families); f++)
 		for (size_t i = 0; families[f][i]; i++) {
-			struct syslinux_opts o = {s->io, dev, families[f][i]};
+			struct syslinux_opts o = {.io = s->io, .device = dev, .path = families[f][i]};
 			if (exists(s, dev, families[f][i]) && syslinux_load(&o, &s->found, s->d) == 0)
 				break;
 		}

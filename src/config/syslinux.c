@@ -14,6 +14,7 @@ struct label {
 	int line;
 	char *how;    /* the directive that named the kernel: "kernel", "linux", "localboot", … */
 	char *kernel, *append, *initrd;
+	unsigned long sysappend; /* IPAPPEND/SYSAPPEND bits, the global ones unless given */
 	bool menu_default, hidden, nav;
 };
 
@@ -25,6 +26,7 @@ struct sx {
 	size_t n, cap;
 	char *def, *ontimeout, *append, *ui;
 	int timeout, prompt; /* -1: not given */
+	unsigned long sysappend; /* global IPAPPEND/SYSAPPEND: labels start with it */
 	int files, depth;
 	bool in_text, hidden_menu;
 };
@@ -87,8 +89,7 @@ static const char *const kernel_words[] = {"kernel", "linux", "boot", "bss", "px
 					   "comboot", "com32", "config", "localboot"};
 static const char *const ignored_words[] = {
 	"say", "display", "serial", "console", "font", "kbdmap", "implicit", "allowoptions",
-	"noescape", "nocomplete", "path", "totaltimeout", "onerror", "nohalt", "ipappend",
-	"sysappend", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12",
+	"noescape", "nocomplete", "path", "totaltimeout", "onerror", "nohalt", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12",
 	"f0", "endtext", "timeoutdelay"};
 
 static void directive(struct sx *x, char *word, char *arg, const char *file, int line)
@@ -96,7 +97,13 @@ static void directive(struct sx *x, char *word, char *arg, const char *file, int
 	struct label *l = cur(x);
 	if (!strcasecmp(word, "label")) {
 		*new_label(x) = (struct label){.name = xstrdup(arg), .file = xstrdup(file), .line = line,
-					      .origin = xasprintf("%s:%d on %s", file, line, x->o->device)};
+					      .origin = xasprintf("%s:%d on %s", file, line, x->o->device),
+					      .sysappend = x->sysappend};
+		return;
+	}
+	if (!strcasecmp(word, "ipappend") || !strcasecmp(word, "sysappend")) {
+		/* strtoul with base 0, as SYSLINUX reads it: "0x3" and "3" alike */
+		*(l ? &l->sysappend : &x->sysappend) = strtoul(arg, NULL, 0);
 		return;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(kernel_words); i++)
@@ -271,6 +278,45 @@ static bool is_linux(const char *how, const char *kernel)
 	return true;
 }
 
+/* A SYSAPPEND string as SYSLINUX copies it: blanks become one '_', none at the ends. */
+static void put_sysappend(struct strbuf *cmd, const char *s)
+{
+	bool blank = true;
+	size_t end = cmd->len;
+	for (; *s; s++) {
+		if ((unsigned char)*s <= ' ' || *s == 0x7f) {
+			if (!blank)
+				sb_putc(cmd, '_');
+			blank = true;
+		} else {
+			sb_putc(cmd, *s);
+			end = cmd->len;
+			blank = false;
+		}
+	}
+	cmd->len = end;
+	cmd->s[end] = 0;
+}
+
+/* The command line as SYSLINUX 6 builds it: "BOOT_IMAGE=" and the KERNEL
+ * line as written (words after the file included), the APPEND line, then
+ * " initrd=" and the INITRD line, then the SYSAPPEND strings in bit order. */
+static char *pxelinux_cmdline(const struct sx *x, const struct label *l, const char *append)
+{
+	struct strbuf cmd = {0};
+	sb_printf(&cmd, "BOOT_IMAGE=%s", l->kernel);
+	if (append && *append)
+		sb_printf(&cmd, " %s", append);
+	if (l->initrd)
+		sb_printf(&cmd, " initrd=%s", l->initrd);
+	for (unsigned i = 0; i < SYSAPPEND_MAX && x->o->sysappend; i++)
+		if ((l->sysappend >> i & 1) && x->o->sysappend[i] && *x->o->sysappend[i]) {
+			sb_putc(&cmd, ' ');
+			put_sysappend(&cmd, x->o->sysappend[i]);
+		}
+	return sb_steal(&cmd);
+}
+
 static void make_target(const struct sx *x, struct label *l, struct target *t)
 {
 	target_init(t);
@@ -291,18 +337,8 @@ static void make_target(const struct sx *x, struct label *l, struct target *t)
 	if (!strcasecmp(basename_of(kfile), "mboot.c32") && !strcmp(l->how, "kernel")) {
 		mboot(x, append, t);
 	} else if (is_linux(l->how, kfile)) {
-		/* Words after the file on a KERNEL line come first, as SYSLINUX reads them. */
-		const char *extra = l->kernel + strlen(kfile) + strspn(l->kernel + strlen(kfile), " \t");
-		struct strbuf cmd = {0};
-		if (l->initrd)
-			sb_printf(&cmd, "initrd=%s", l->initrd);
-		if (*extra)
-			sb_printf(&cmd, "%s%s", cmd.len ? " " : "", extra);
-		if (append)
-			sb_printf(&cmd, "%s%s", cmd.len ? " " : "", append);
+		t->cmdline = pxelinux_cmdline(x, l, append);
 		t->kernel = resolve(x, kfile);
-		t->cmdline = cmd.len ? sb_steal(&cmd) : NULL;
-		sb_free(&cmd);
 		initrds_from(x, t->cmdline ? t->cmdline : "", &t->initrds);
 	} else {
 		t->kernel = resolve(x, kfile);
@@ -342,7 +378,7 @@ static void implicit_default(struct sx *x)
 	if (!x->def || !*x->def || find_label(x, x->def) >= 0 || is_module(x->def))
 		return;
 	*new_label(x) = (struct label){.name = xstrdup(x->def), .how = xstrdup("kernel"),
-				      .kernel = xstrdup(x->def),
+				      .kernel = xstrdup(x->def), .sysappend = x->sysappend,
 				      .origin = xasprintf("%s on %s", x->o->path, x->o->device),
 				      .file = xstrdup(x->o->path)};
 }

@@ -290,9 +290,9 @@ def test_extlinux_entries_of_a_btrfs_image(run, stick_img):
     assert [(t["title"], t["kernel"], t["initrds"], t["cmdline"], t["root"], t["default"])
             for t in targets] == [
         ("Debian live", "/live/vmlinuz", ["/live/initrd.img"],
-         "initrd=/live/initrd.img boot=live components quiet", "sdb1", False),
+         "BOOT_IMAGE=/live/vmlinuz boot=live components quiet initrd=/live/initrd.img", "sdb1", False),
         ("Rescue shell", "/live/vmlinuz", ["/live/initrd.img", "/live/extra.img"],
-         "initrd=/live/initrd.img,/live/extra.img boot=live single", "sdb1", True),
+         "BOOT_IMAGE=/live/vmlinuz initrd=/live/initrd.img,/live/extra.img boot=live single", "sdb1", True),
     ]
     assert all(t["origin"] == f"/extlinux/extlinux.conf:{n} on sdb1"
                for t, n in zip(targets, (5, 11)))

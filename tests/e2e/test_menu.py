@@ -363,7 +363,7 @@ def test_a_usb_stick_plugged_in_adds_its_targets_and_pulled_out_removes_them(
     plug(1)
     choose(vm, "USB two")
     report = vm.wait_probe()
-    assert report.cmdline == f"initrd=/boot/usb.img {probe_cmdline('USB two')}"
+    assert report.cmdline == f"BOOT_IMAGE=/boot/vmlinuz initrd=/boot/usb.img {probe_cmdline('USB two')}"
     assert report.files == probe_files(second_files)
 
 

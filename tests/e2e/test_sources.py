@@ -373,7 +373,7 @@ def test_extlinux_default_boots_with_its_initrds(images, boot_disk, probe_initrd
     assert re.match(r"Hardware detection +\(cannot boot\)", titles[2]), titles
     vm.expect(booting("Linux (stable)"))
     report = vm.wait_probe()
-    assert report.cmdline == EXT_APPEND
+    assert report.cmdline == f"BOOT_IMAGE=../vmlinuz-stable {EXT_APPEND}"
     assert report.files == probe_files(*EXT_FILES)
 
 
@@ -543,5 +543,5 @@ def test_endless_loop_and_endless_source_leave_the_other_sources(
     assert re.search(r"/boot/grub/(grub|again)\.cfg\b.*source each other", screen)
     choose(vm, "rescue")
     report = vm.wait_probe()
-    assert report.cmdline == f"initrd=/rescue.img {ARGS} t=rescue"
+    assert report.cmdline == f"BOOT_IMAGE=/vmlinuz initrd=/rescue.img {ARGS} t=rescue"
     assert report.files == probe_files(rescue)

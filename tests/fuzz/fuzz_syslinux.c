@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct target_list l;
 	struct diag_list d = {0};
 	tl_init(&l);
-	struct syslinux_opts o = {&fz_io, "sr0", "/isolinux/isolinux.cfg"};
+	struct syslinux_opts o = {.io = &fz_io, .device = "sr0", .path = "/isolinux/isolinux.cfg"};
 	syslinux_load(&o, &l, &d);
 	for (size_t i = 0; i < l.n; i++)
 		if (!l.v[i].title || !l.v[i].kernel || !l.v[i].origin)

@@ -3,9 +3,11 @@
 #include "minijson.h"
 #include "syslinux.h"
 
+static const char *const *sysappend; /* what the caller knows for SYSAPPEND, per test */
+
 static int load_from(const char *dev, const char *path)
 {
-	struct syslinux_opts o = {&fs.io, dev, path};
+	struct syslinux_opts o = {.io = &fs.io, .device = dev, .path = path, .sysappend = sysappend};
 	return syslinux_load(&o, &list, &diags);
 }
 
@@ -29,13 +31,14 @@ static void labels_paths_and_initrds(void **state)
 	assert_str(t->origin, "/boot/syslinux/syslinux.cfg:5 on sdb1");
 	assert_str(t->root, "sdb1");
 	assert_str(t->kernel, "/boot/syslinux/vmlinuz");
-	assert_str(t->cmdline, "initrd=initrd.img,/abs/extra.img root=/dev/sda1 quiet");
+	assert_str(t->cmdline, "BOOT_IMAGE=vmlinuz initrd=initrd.img,/abs/extra.img root=/dev/sda1 quiet");
 	assert_int_equal(t->initrds.n, 2);
 	assert_str(t->initrds.v[0], "/boot/syslinux/initrd.img");
 	assert_str(t->initrds.v[1], "/abs/extra.img");
 	t = &list.v[1];
 	assert_str(t->kernel, "/boot/vmlinuz-6");
-	assert_str(t->cmdline, "initrd=a.img,b.img ro"); /* APPEND - : nothing appended */
+	/* APPEND - : nothing appended; INITRD after it, as SYSLINUX puts it */
+	assert_str(t->cmdline, "BOOT_IMAGE=/boot/vmlinuz-6 ro initrd=a.img,b.img");
 	assert_int_equal(t->initrds.n, 2);
 	assert_str(t->initrds.v[1], "/boot/syslinux/b.img");
 }
@@ -44,8 +47,8 @@ static void global_append_and_timeouts(void **state)
 {
 	load("APPEND console=ttyS0\nTIMEOUT 15\nUI menu.c32\nLABEL a\nKERNEL /k\n"
 	     "LABEL b\nKERNEL /k\nAPPEND own\n");
-	assert_str(list.v[0].cmdline, "console=ttyS0");
-	assert_str(list.v[1].cmdline, "own");
+	assert_str(list.v[0].cmdline, "BOOT_IMAGE=/k console=ttyS0");
+	assert_str(list.v[1].cmdline, "BOOT_IMAGE=/k own");
 	assert_int_equal(list.timeout, 2); /* 1.5 s, rounded up */
 	assert_false(list.hidden_menu);
 	tl_free(&list);
@@ -139,8 +142,40 @@ static void default_command_line(void **state)
 	assert_int_equal(list.n, 1);
 	assert_str(list.v[0].title, "/vmlinuz root=/dev/sda2");
 	assert_str(list.v[0].kernel, "/vmlinuz");
-	assert_str(list.v[0].cmdline, "root=/dev/sda2 quiet");
+	assert_str(list.v[0].cmdline, "BOOT_IMAGE=/vmlinuz root=/dev/sda2 quiet");
 	assert_int_equal(list.default_index, 0);
+}
+
+/* PXELINUX 6.04's own example: KERNEL, APPEND, INITRD and IPAPPEND 2. */
+static void pxelinux_command_line_order(void **state)
+{
+	static const char *const known[SYSAPPEND_MAX] = {
+		[SYSAPPEND_IP] = "ip=10.0.2.15:10.0.2.2:10.0.2.2:255.255.255.0",
+		[SYSAPPEND_BOOTIF] = "BOOTIF=01-52-54-00-12-34-56",
+		[SYSAPPEND_SYSUUID] = "SYSUUID=8f3c0e4a-0000-4000-8000-000000000001",
+		[SYSAPPEND_SYSPRODUCT] = "SYSPRODUCT=Standard PC  (Q35) ",
+	};
+	sysappend = known;
+	load("LABEL debian\n KERNEL debian/linux\n INITRD debian/initrd.gz\n APPEND vga=788 quiet\n"
+	     " IPAPPEND 2\n");
+	assert_str(list.v[0].cmdline,
+		   "BOOT_IMAGE=debian/linux vga=788 quiet initrd=debian/initrd.gz BOOTIF=01-52-54-00-12-34-56");
+	assert_str(list.v[0].initrds.v[0], "/boot/syslinux/debian/initrd.gz");
+	tl_free(&list);
+	/* The global SYSAPPEND applies to labels without their own, in bit order;
+	 * blanks in a string become one '_' and none at its ends */
+	load("SYSAPPEND 0x27\nLABEL a\n KERNEL /k ro\nLABEL b\n KERNEL /k\n APPEND x\n IPAPPEND 1\n"
+	     "LABEL c\n KERNEL /k\n SYSAPPEND 0\n");
+	assert_str(list.v[0].cmdline, "BOOT_IMAGE=/k ro ip=10.0.2.15:10.0.2.2:10.0.2.2:255.255.255.0 "
+				      "BOOTIF=01-52-54-00-12-34-56 SYSUUID=8f3c0e4a-0000-4000-8000-000000000001 "
+				      "SYSPRODUCT=Standard_PC_(Q35)");
+	assert_str(list.v[1].cmdline, "BOOT_IMAGE=/k x ip=10.0.2.15:10.0.2.2:10.0.2.2:255.255.255.0");
+	assert_str(list.v[2].cmdline, "BOOT_IMAGE=/k");
+	tl_free(&list);
+	/* On a disk nothing is known for the PXE bits: nothing is added */
+	sysappend = NULL;
+	load("LABEL a\n KERNEL /k\n IPAPPEND 3\n");
+	assert_str(list.v[0].cmdline, "BOOT_IMAGE=/k");
 }
 
 /* A corpus file reference below the case directory. */
@@ -149,6 +184,17 @@ static const char *below(const struct jv *file, const char *casename)
 	const char *s = file ? jstr(file, "url") : NULL;
 	const char *at = s ? strstr(s, casename) : NULL;
 	return at ? at + strlen(casename) : NULL;
+}
+
+/* u-root leaves out SYSLINUX's "BOOT_IMAGE=KERNEL " at the front. */
+static const char *after_boot_image(const struct target *t)
+{
+	const char *s = t->cmdline ? t->cmdline : "";
+	if (t->kind != KIND_LINUX)
+		return s;
+	assert_true(str_starts(s, "BOOT_IMAGE="));
+	s += strcspn(s, " ");
+	return s + strspn(s, " ");
 }
 
 /* u-root lists the default first, then the others in file order, and leaves
@@ -181,7 +227,7 @@ static void check_uroot(const char *casename)
 		assert_str(g->title, name.s);
 		sb_free(&name);
 		assert_str(g->kernel, below(jget(w, "kernel"), casename));
-		assert_str(g->cmdline ? g->cmdline : "", jstr(w, "cmdline"));
+		assert_str(after_boot_image(g), jstr(w, "cmdline"));
 		const struct jv *initrd = jget(w, "initrd"), *mods = jget(w, "modules");
 		assert_int_equal(g->initrds.n, initrd ? 1 : 0);
 		if (initrd)
@@ -225,7 +271,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(labels_paths_and_initrds), T(global_append_and_timeouts), T(default_precedence),
 		T(menu_label_hide_and_text), T(includes_relative_and_bounded), T(mboot_is_multiboot),
-		T(not_bootable_kinds), T(default_command_line), T(corpus_fedora_27), T(corpus_qubes_3_2),
+		T(not_bootable_kinds), T(default_command_line), T(pxelinux_command_line_order), T(corpus_fedora_27), T(corpus_qubes_3_2),
 		T(corpus_debian_9),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
