@@ -31,7 +31,7 @@ TEST_OBJ := $(patsubst src/%.c,$(B)/tobj/%.o,$(LIB_SRC))
 DEPS     := -MMD -MP
 CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) $(INC) $(DEPS)
 
-.PHONY: all deps unit e2e check kernel initramfs demo bench fuzz clean install cppcheck
+.PHONY: all deps unit e2e check kernel initramfs images demo bench fuzz clean install cppcheck
 all: $(B)/kexec-loader
 
 deps:
@@ -73,7 +73,19 @@ $(B)/probe: tests/probe/probe.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -static -Os -s $< -o $@
 
-e2e: all kernel initramfs $(B)/probe
+# Boot media (tools/mkimage, docs/kexec-loader-mkimage.8): a USB stick image and a hybrid
+# ISO. Reproducible: every date in them is SOURCE_DATE_EPOCH, by default the time of the
+# last commit, so the same sources and kernel give the same bytes.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+images: all kernel
+	@tools/deps images
+	@mkdir -p $(B)/images
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tools/mkimage -o $(B)/images/kexec-loader-usb.img
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tools/mkimage -o $(B)/images/kexec-loader.iso
+	cd $(B)/images && sha256sum kexec-loader-usb.img kexec-loader.iso >.SHA256SUMS.tmp && \
+	  mv .SHA256SUMS.tmp SHA256SUMS
+
+e2e: all kernel initramfs images $(B)/probe
 	@tools/deps e2e
 	@tools/run-e2e
 
@@ -105,6 +117,11 @@ fuzz:
 install: all
 	install -D -m 0755 $(B)/kexec-loader $(DESTDIR)/usr/lib/kexec-loader/kexec-loader
 	install -D -m 0755 tools/mkinitramfs $(DESTDIR)/usr/sbin/kexec-loader-mkinitramfs
+	install -D -m 0755 tools/mkimage $(DESTDIR)/usr/sbin/kexec-loader-mkimage
+	install -D -m 0644 tools/imagelib.py $(DESTDIR)/usr/lib/kexec-loader/imagelib.py
+	install -D -m 0644 tools/image/kexec-loader.conf $(DESTDIR)/usr/share/kexec-loader/image/kexec-loader.conf
+	install -D -m 0644 tools/image/modules-README.txt $(DESTDIR)/usr/share/kexec-loader/image/modules-README.txt
+	install -D -m 0644 docs/kexec-loader-mkimage.8 $(DESTDIR)/usr/share/man/man8/kexec-loader-mkimage.8
 	install -D -m 0644 docs/kexec-loader.8 $(DESTDIR)/usr/share/man/man8/kexec-loader.8
 	install -D -m 0644 docs/kexec-loader.conf.5 $(DESTDIR)/usr/share/man/man5/kexec-loader.conf.5
 
