@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "netpath.h"
 #include "util.h"
 
 static bool valid_fstype(const char *s, size_t n)
@@ -62,6 +63,8 @@ void devspec_free(struct devspec *d)
 int path_split(const char *s, char **dev, char **path)
 {
 	*dev = *path = NULL;
+	if (url_is(s))
+		return url_split(s, dev, path);
 	if (s[0] == '(') {
 		const char *close = strchr(s, ')');
 		if (!close || close == s + 1)

@@ -17,7 +17,9 @@ int devspec_parse(const char *s, struct devspec *out);
 void devspec_free(struct devspec *d);
 
 /* Splits "(DEVICE)/some/file" into its device and path. A path without a
- * device gives *dev = NULL. Returns -1 for an unclosed "(" or an empty path. */
+ * device gives *dev = NULL. A URL ("http://h/p", "tftp://h/p") gives its
+ * network device ("http,h") and path (netpath.h). Returns -1 for an unclosed
+ * "(", an empty path or a malformed URL. */
 int path_split(const char *s, char **dev, char **path);
 
 /* Makes a path relative to its filesystem's root with "." and ".." folded
