@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "userfile.h"
+#include "limits.h"
+
+/* What the values of one entry may take in all, expanded: a command line
+ * is at most a few KiB; four words' worth keeps every real entry whole. */
+#define ENTRY_ROOM (4 * KL_MAX_VALUE)
 
 #if defined(__x86_64__)
 #define LOCAL_ARCH "x64"
@@ -83,27 +88,38 @@ int bls_version_cmp(const char *a, const char *b)
 	}
 }
 
-/* "$name" and "${name}" through the lookup; text as is without one. */
-static char *expand(const struct bls_opts *o, const char *s)
+/* "$name" and "${name}" through the lookup; text as is without one. At most
+ * *room bytes come out (a line of 50,000 "$a" with a 64 KiB $a would be
+ * 3 GB); *room is what is left of the entry's share afterwards. */
+static char *expand(const struct bls_opts *o, const char *s, size_t *room, bool *cut)
 {
 	struct strbuf sb = {0};
 	sb_puts(&sb, "");
+	size_t max = *room < KL_MAX_VALUE ? *room : KL_MAX_VALUE;
 	while (*s) {
 		size_t n;
 		bool brace = s[0] == '$' && s[1] == '{';
 		const char *name = s + 1 + brace;
 		for (n = 0; isalnum((unsigned char)name[n]) || name[n] == '_'; n++)
 			;
+		const char *val = NULL;
+		size_t take = 1;
 		if (!o->lookup || s[0] != '$' || !n || (brace && name[n] != '}')) {
-			sb_putc(&sb, *s++);
-			continue;
+			val = s++;
+		} else {
+			char *var = xstrndup(name, n);
+			val = o->lookup(o->lookup_ctx, var);
+			free(var);
+			s = name + n + brace;
+			take = val ? strlen(val) : 0;
 		}
-		char *var = xstrndup(name, n);
-		const char *val = o->lookup(o->lookup_ctx, var);
-		sb_puts(&sb, val ? val : "");
-		free(var);
-		s = name + n + brace;
+		if (take > max - sb.len) {
+			*cut = true;
+			break;
+		}
+		sb_add(&sb, val ? val : "", take);
 	}
+	*room -= sb.len;
 	return sb_steal(&sb);
 }
 
@@ -120,6 +136,8 @@ struct entry {
 	char *title, *version, *machine_id, *sort_key, *linux, *efi, *arch;
 	struct strlist initrds;
 	struct strbuf options;
+	size_t room;  /* bytes its values may still take once expanded */
+	bool cut;     /* a value was cut to keep within that */
 };
 
 static void set(char **field, char *value)
@@ -138,7 +156,7 @@ static void entry_free(struct entry *e)
 
 static void read_key(const struct bls_opts *o, struct entry *e, const char *key, const char *raw)
 {
-	char *v = expand(o, raw);
+	char *v = expand(o, raw, &e->room, &e->cut);
 	if (strcmp(key, "title") == 0)
 		set(&e->title, v);
 	else if (strcmp(key, "version") == 0)
@@ -207,6 +225,7 @@ static bool parse_entry(const struct bls_opts *o, const char *name, const char *
 			struct entry *e, struct diag_list *d)
 {
 	char *buf = xstrndup(text, len);
+	e->room = ENTRY_ROOM;
 	for (char *p = buf, *nl; p; p = nl) {
 		nl = strchr(p, '\n');
 		if (nl)
@@ -220,9 +239,14 @@ static bool parse_entry(const struct bls_opts *o, const char *name, const char *
 		read_key(o, e, s, str_trim(val));
 	}
 	free(buf);
-	if (e->linux || e->efi)
-		return true;
 	char *path = xasprintf("%s/%s", o->dir, name);
+	if (e->cut)
+		diag_add(d, path, 0, "its values are longer than %zu KiB once variables are expanded; "
+			 "the rest was cut", (size_t)ENTRY_ROOM >> 10);
+	if (e->linux || e->efi) {
+		free(path);
+		return true;
+	}
 	diag_add(d, path, 0, "the entry has neither a 'linux' nor an 'efi' line; skipped");
 	free(path);
 	return false;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "userfile.h"
+#include "limits.h"
 
 #define MAX_DEPTH 16 /* nested INCLUDEs */
 #define MAX_FILES 64 /* INCLUDEs in all: a file including itself twice stays cheap */
@@ -29,6 +30,7 @@ struct sx {
 	unsigned long sysappend; /* global IPAPPEND/SYSAPPEND: labels start with it */
 	int files, depth;
 	bool in_text, hidden_menu;
+	bool full; /* KL_MAX_TARGETS_PER_FILE labels read: nothing more is */
 };
 
 static void set(char **field, const char *value)
@@ -95,6 +97,12 @@ static const char *const ignored_words[] = {
 static void directive(struct sx *x, char *word, char *arg, const char *file, int line)
 {
 	struct label *l = cur(x);
+	if (!strcasecmp(word, "label") && x->n >= KL_MAX_TARGETS_PER_FILE) {
+		diag_add(x->d, file, line, "more than %d labels; the rest of the files is ignored",
+			 KL_MAX_TARGETS_PER_FILE);
+		x->full = true;
+		return;
+	}
 	if (!strcasecmp(word, "label")) {
 		*new_label(x) = (struct label){.name = xstrdup(arg), .file = xstrdup(file), .line = line,
 					      .origin = xasprintf("%s:%d on %s", file, line, x->o->device),
@@ -150,7 +158,7 @@ static void directive(struct sx *x, char *word, char *arg, const char *file, int
 static void parse(struct sx *x, const char *file, char *text)
 {
 	int line = 0;
-	for (char *p = text, *nl; p; p = nl) {
+	for (char *p = text, *nl; p && !x->full; p = nl) {
 		nl = strchr(p, '\n');
 		if (nl)
 			*nl++ = 0;
@@ -177,7 +185,7 @@ static void load(struct sx *x, const char *path)
 		return;
 	}
 	char *text;
-	int r = x->o->io->read(x->o->io->ctx, x->o->device, path, 1 << 20, &text, NULL);
+	int r = x->o->io->read(x->o->io->ctx, x->o->device, path, KL_MAX_TEXT_FILE, &text, NULL);
 	if (r < 0) {
 		diag_take(x->d, uf_message(path, x->o->device, r));
 		return;
@@ -404,7 +412,7 @@ static int timeout_seconds(const struct sx *x)
 int syslinux_load(const struct syslinux_opts *o, struct target_list *out, struct diag_list *d)
 {
 	char *text;
-	int r = o->io->read(o->io->ctx, o->device, o->path, 1 << 20, &text, NULL);
+	int r = o->io->read(o->io->ctx, o->device, o->path, KL_MAX_TEXT_FILE, &text, NULL);
 	if (r < 0) {
 		if (r != -ENOENT)
 			diag_take(d, uf_message(o->path, o->device, r));

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "limits.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -144,8 +145,47 @@ size_t tl_default(const struct target_list *l)
 	return 0;
 }
 
+static struct diag_file *diag_file_of(struct diag_list *d, const char *file)
+{
+	for (size_t i = 0; i < d->nfiles; i++)
+		if (!strcmp(d->files[i].file, file))
+			return &d->files[i];
+	if (d->nfiles >= KL_DIAG_FILES)
+		return NULL;
+	d->files = xrealloc(d->files, (d->nfiles + 1) * sizeof(*d->files));
+	d->files[d->nfiles] = (struct diag_file){.file = xstrdup(file)};
+	return &d->files[d->nfiles++];
+}
+
+/* Counts one more message left out, in the line that says so. */
+static void diag_drop(struct diag_list *d, struct diag_file *f, const char *file)
+{
+	char *msg = f == &d->rest
+		? xasprintf("%zu more messages were dropped (at most %d are kept)", ++f->dropped,
+			    KL_DIAG_MAX)
+		: xasprintf("%s: %zu more messages about this file were dropped (at most %d are kept "
+			    "per file)", file, ++f->dropped, KL_DIAG_PER_FILE);
+	if (f->note) {
+		free(d->lines.v[f->note - 1]);
+		d->lines.v[f->note - 1] = msg;
+	} else {
+		sl_push_owned(&d->lines, msg);
+		f->note = d->lines.n;
+	}
+}
+
 void diag_add(struct diag_list *d, const char *file, int line, const char *fmt, ...)
 {
+	if (!file)
+		file = "?";
+	struct diag_file *f = diag_file_of(d, file);
+	if (!f || f->kept >= KL_DIAG_PER_FILE || d->rest.kept >= KL_DIAG_MAX) {
+		/* the message is not even formatted: dropping must stay cheap */
+		diag_drop(d, f && f->kept >= KL_DIAG_PER_FILE ? f : &d->rest, file);
+		return;
+	}
+	f->kept++;
+	d->rest.kept++; /* the messages kept in all */
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
@@ -165,4 +205,8 @@ void diag_take(struct diag_list *d, char *sentence)
 void diag_free(struct diag_list *d)
 {
 	sl_free(&d->lines);
+	for (size_t i = 0; i < d->nfiles; i++)
+		free(d->files[i].file);
+	free(d->files);
+	memset(d, 0, sizeof(*d));
 }

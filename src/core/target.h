@@ -65,9 +65,19 @@ void tl_append(struct target_list *dst, struct target_list *src);
 int tl_find_title(const struct target_list *l, const char *title);
 size_t tl_default(const struct target_list *l);
 
-/* Diagnostics: "FILE:LINE: message" lines for the user. */
+/* Diagnostics: "FILE:LINE: message" lines for the user. At most
+ * KL_DIAG_PER_FILE are kept per file and KL_DIAG_MAX in all (limits.h): a
+ * file of two million bad lines gives 50 messages and one line saying how
+ * many more were dropped, not 250 MB of them in PID 1. */
+struct diag_file {
+	char *file;
+	size_t kept, dropped, note; /* note: index + 1 of its "dropped" line, 0: none yet */
+};
 struct diag_list {
 	struct strlist lines;
+	struct diag_file *files; /* the files counted apart */
+	size_t nfiles;
+	struct diag_file rest;   /* messages beyond KL_DIAG_MAX, or of files beyond KL_DIAG_FILES */
 };
 void diag_add(struct diag_list *d, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -236,7 +236,8 @@ int disk_rescan(void)
 	if (dir)
 		closedir(dir);
 	forget_gone(&changed);
-	qsort(D.v, D.n, sizeof(*D.v), dev_cmp);
+	if (D.n > 1) /* an empty list has no array: qsort(NULL) is undefined */
+		qsort(D.v, D.n, sizeof(*D.v), dev_cmp);
 	if (changed)
 		D.infos_stale = true;
 	return changed;
@@ -490,7 +491,8 @@ static int io_list(void *ctx, const char *dev, const char *path, struct strlist 
 		sl_push_owned(names, isdir ? xasprintf("%s/", e->d_name) : xstrdup(e->d_name));
 	}
 	closedir(dir);
-	qsort(names->v, names->n, sizeof(*names->v), name_cmp);
+	if (names->n > 1) /* an empty list has no array: qsort(NULL) is undefined */
+		qsort(names->v, names->n, sizeof(*names->v), name_cmp);
 	return 0;
 }
 

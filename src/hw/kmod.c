@@ -812,7 +812,8 @@ static void list_module_files(DIR *d, const char *dir, struct strlist *files)
 			sl_push_owned(files, xasprintf("%s/%s", dir, e->d_name));
 		free(name);
 	}
-	qsort(files->v, files->n, sizeof(*files->v), cmp_str);
+	if (files->n > 1) /* an empty list has no array: qsort(NULL) is undefined */
+		qsort(files->v, files->n, sizeof(*files->v), cmp_str);
 }
 
 static void warn_file_failed(const char *path, int e)

@@ -100,7 +100,8 @@ static bool read_names(int fd, struct strlist *names)
 		sl_push_owned(names, dir ? xasprintf("%s/", e->d_name) : xstrdup(e->d_name));
 	}
 	closedir(d);
-	qsort(names->v, names->n, sizeof(char *), name_cmp);
+	if (names->n > 1) /* an empty list has no array: qsort(NULL) is undefined */
+		qsort(names->v, names->n, sizeof(char *), name_cmp);
 	return all;
 }
 

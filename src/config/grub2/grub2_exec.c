@@ -260,7 +260,8 @@ static bool flow(struct gi *I, int argc, char **argv, int *st)
 		}
 		for (int i = 0; i < n; i++)
 			free(I->argv->v[i]);
-		memmove(I->argv->v, I->argv->v + n, (I->argv->n - n) * sizeof(char *));
+		if (n) /* "shift 0" with no parameters: no array to move */
+			memmove(I->argv->v, I->argv->v + n, (I->argv->n - n) * sizeof(char *));
 		I->argv->n -= n;
 		*st = 0;
 	} else {
@@ -431,6 +432,12 @@ int g_run_text(struct gi *I, char *text, size_t len, const char *name, const cha
 		g_limit(I, line, "files source each other too deeply (endless recursion?)");
 		return 1;
 	}
+	if (len > G_MAX_TEXT - I->text) {
+		free(text);
+		limit(I, line, "more than 16 MiB of script text sourced or evaluated (source in a loop?)");
+		return 1;
+	}
+	I->text += len;
 	struct gfile *f = xcalloc(1, sizeof(*f));
 	f->name = xstrdup(name);
 	f->dev = dev ? xstrdup(dev) : NULL;

@@ -10,17 +10,19 @@
 #include "grub2_parse.h"
 #include "target.h"
 #include "util.h"
+#include "limits.h"
 
-/* Bounds that keep any input from hanging or exhausting PID 1. */
-#define G_MAX_STEPS 100000       /* loop iterations, in all */
-#define G_MAX_CMDS 2000000       /* commands run, in all */
-#define G_MAX_DEPTH 32           /* nested calls, sources, blocks */
-#define G_MAX_FILE (4u << 20)    /* bytes of one script */
-#define G_MAX_ENTRIES 20000      /* menu entries in all */
-#define G_MAX_VALUE (64u << 10)  /* bytes of one expanded word */
-#define G_MAX_BYTES (16u << 20)  /* bytes expanded, in all */
-#define G_MAX_OUT (1u << 20)     /* bytes echo writes, in all */
-#define G_MAX_VARS 4096          /* variables */
+/* Bounds that keep any input from hanging or exhausting PID 1 (limits.h). */
+#define G_MAX_STEPS KL_GRUB_MAX_STEPS
+#define G_MAX_CMDS KL_GRUB_MAX_CMDS
+#define G_MAX_DEPTH KL_GRUB_MAX_DEPTH
+#define G_MAX_FILE KL_MAX_GRUB_FILE
+#define G_MAX_ENTRIES KL_GRUB_MAX_ENTRIES
+#define G_MAX_VALUE KL_MAX_VALUE
+#define G_MAX_BYTES KL_GRUB_MAX_BYTES
+#define G_MAX_OUT KL_GRUB_MAX_OUT
+#define G_MAX_VARS KL_GRUB_MAX_VARS
+#define G_MAX_TEXT KL_GRUB_MAX_TEXT
 
 struct gvar {
 	char *name, *val;
@@ -107,6 +109,7 @@ struct gi {
 	int loops;              /* loops entered in the running function */
 	long steps, cmds_run;
 	size_t bytes;
+	size_t text;            /* bytes of script text kept (files, sources, evals) */
 	int depth;
 	bool limit_told;
 	const char *file, *dev; /* the running file and its device */

@@ -82,6 +82,7 @@ struct wbuf {
 	int n, cap;
 	struct strbuf lit;
 	bool plain, any;
+	bool keep;        /* an empty quoted piece: the word exists even when empty */
 	unsigned char kw; /* enum kw */
 };
 
@@ -143,28 +144,24 @@ static const unsigned char CC[256] = {
 
 #define word_end(c) ((c) < 0 || (CC[(c) & 0xff] & C_END))
 
+/* Moves the literal text read so far into a segment of its own. Quoted
+ * pieces only add to that text: "a""a""a"… is one copy of the word, not one
+ * per piece. force: the word exists even when empty ("" or ''). */
 static void flush_lit(struct gp *g, struct wbuf *w, bool force)
 {
-	if (!w->lit.len && !force)
-		return;
-	if (w->n && w->seg[w->n - 1].type == SEG_LIT && !force) {
-		/* merge with the previous literal */
-		const char *prev = w->seg[w->n - 1].s;
-		struct strbuf sb = {0};
-		sb_puts(&sb, prev);
-		sb_add(&sb, w->lit.s, w->lit.len);
-		w->seg[w->n - 1].s = ga_strdup(g->ar, sb.s, sb.len);
-		w->seg[w->n - 1].len = (unsigned)sb.len;
-		sb_free(&sb);
-	} else {
-		if (w->n == w->cap) {
-			w->cap = w->cap ? 2 * w->cap : 4;
-			w->seg = xrealloc(w->seg, w->cap * sizeof(*w->seg));
-		}
-		w->seg[w->n].type = SEG_LIT;
-		w->seg[w->n].len = (unsigned)w->lit.len;
-		w->seg[w->n++].s = ga_strdup(g->ar, w->lit.s ? w->lit.s : "", w->lit.len);
+	if (!w->lit.len) {
+		for (int i = 0; force && i < w->n; i++)
+			force = w->seg[i].type == SEG_VAR; /* anything else makes the word */
+		if (!force)
+			return;
 	}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 4;
+		w->seg = xrealloc(w->seg, w->cap * sizeof(*w->seg));
+	}
+	w->seg[w->n].type = SEG_LIT;
+	w->seg[w->n].len = (unsigned)w->lit.len;
+	w->seg[w->n++].s = ga_strdup(g->ar, w->lit.s ? w->lit.s : "", w->lit.len);
 	w->lit.len = 0;
 	if (w->lit.s)
 		w->lit.s[0] = 0;
@@ -233,7 +230,6 @@ static void read_dquoted(struct gp *g, struct wbuf *w)
 {
 	g->p++;
 	w->plain = false;
-	flush_lit(g, w, false);
 	bool started = false;
 	while (g->p < g->end && *g->p != '"') {
 		char c = *g->p;
@@ -258,8 +254,7 @@ static void read_dquoted(struct gp *g, struct wbuf *w)
 		return;
 	}
 	g->p++;
-	/* an empty "" still makes an argument */
-	flush_lit(g, w, !started && !w->lit.len);
+	w->keep |= !started; /* an empty "" still makes an argument */
 }
 
 static void read_squoted(struct gp *g, struct wbuf *w)
@@ -275,12 +270,8 @@ static void read_squoted(struct gp *g, struct wbuf *w)
 		return;
 	}
 	w->plain = false;
-	if (g->p == s) {
-		flush_lit(g, w, false);
-		flush_lit(g, w, true);
-	} else {
-		sb_add(&w->lit, s, g->p - s);
-	}
+	w->keep |= g->p == s;
+	sb_add(&w->lit, s, g->p - s);
 	g->p++;
 }
 
@@ -349,6 +340,7 @@ static bool read_word(struct gp *g, struct wbuf *w)
 {
 	w->n = 0;
 	w->kw = KW_NONE;
+	w->keep = false;
 	w->lit.len = 0;
 	if (w->lit.s)
 		w->lit.s[0] = 0;
@@ -389,7 +381,7 @@ static bool read_word(struct gp *g, struct wbuf *w)
 			sb_add(&w->lit, s, (size_t)(g->p - s));
 		}
 	}
-	flush_lit(g, w, false);
+	flush_lit(g, w, w->keep);
 	w->any = g->p != start;
 	return w->any;
 }

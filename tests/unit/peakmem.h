@@ -1,0 +1,47 @@
+/* The memory a piece of work really takes: it runs in a child process, and
+ * the kernel's count of the child's largest resident size (less what the
+ * child had at birth) is the answer. Measured, not counted by the code under
+ * test, so a blow-up anywhere shows. */
+#ifndef KL_TEST_PEAKMEM_H
+#define KL_TEST_PEAKMEM_H
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "unit.h"
+
+static inline long rss_now_kb(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f && fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = 0;
+	if (f)
+		fclose(f);
+	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Runs fn(arg) in a child; returns the MiB its peak resident size grew by.
+ * The child must end normally (a crash or an abort fails the test). */
+static inline long peak_mib(void (*fn)(void *), void *arg)
+{
+	fflush(NULL);
+	long before = rss_now_kb();
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fn(arg);
+		fflush(NULL);
+		_exit(0);
+	}
+	int status;
+	struct rusage ru;
+	assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail_msg("the work ended with %s %d", WIFSIGNALED(status) ? "signal" : "status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	long grew = ru.ru_maxrss - before;
+	return grew > 0 ? grew / 1024 : 0;
+}
+
+#endif
