@@ -250,7 +250,23 @@ static int grub_script(const char *file)
 	return 0;
 }
 
+static int host_run(int argc, char **argv);
+
+/* Out of memory, a command says so and fails; it never dumps core. */
 int host_main(int argc, char **argv)
+{
+	struct oom_point p;
+	volatile int r = 1;
+	oom_push(&p);
+	if (sigsetjmp(p.jb, 0) == 0)
+		r = host_run(argc, argv);
+	else
+		fprintf(stderr, "kexec-loader: out of memory\n");
+	oom_pop(&p);
+	return r;
+}
+
+static int host_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},    {"timing", no_argument, NULL, 't'},    {"dev", required_argument, NULL, 'd'},

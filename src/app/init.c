@@ -479,6 +479,21 @@ static void menu_other(enum menu_action a, struct menu *m)
 	}
 }
 
+static void menu_step(struct menu *m)
+{
+	if (TL.n == 0) {
+		no_targets();
+		m->selected = (int)tl_default(&TL);
+		return;
+	}
+	enum menu_action a = menu_run(m);
+	m->countdown = false;
+	if (a == MENU_BOOT)
+		try_boot((size_t)m->selected);
+	else
+		menu_other(a, m);
+}
+
 static void menu_loop(void)
 {
 	struct menu m = {.term = &T, .targets = &TL, .messages = &shown,
@@ -487,17 +502,16 @@ static void menu_loop(void)
 			 .on_event = menu_event};
 	m.ctx = &m;
 	for (;;) {
-		if (TL.n == 0) {
-			no_targets();
-			m.selected = (int)tl_default(&TL);
-			continue;
-		}
-		enum menu_action a = menu_run(&m);
-		m.countdown = false;
-		if (a == MENU_BOOT)
-			try_boot((size_t)m.selected);
+		/* PID 1 never stops: running out of memory gives up what was
+		 * being done, and the menu comes back with a message */
+		struct oom_point p;
+		oom_push(&p);
+		if (sigsetjmp(p.jb, 0) == 0)
+			menu_step(&m);
 		else
-			menu_other(a, &m);
+			add_message("Out of memory: what was being done was given up (the memory it "
+				    "took is lost until a restart).");
+		oom_pop(&p);
 	}
 }
 

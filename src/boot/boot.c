@@ -1,6 +1,8 @@
 #include "boot.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <linux/reboot.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,13 +18,13 @@
 #include "linux32.h"
 #include "log.h"
 #include "kernel_image.h"
+#include "limits.h"
 #include "memmap.h"
 #include "multiboot.h"
 #include "rsdp.h"
 
-#define FILE_MAX (512u << 20) /* a kernel, module or initrd larger than this is refused */
-
 bool boot_force_kexec_load;
+size_t boot_memory_limit;
 static FILE *print_to; /* host mode: print what would be loaded instead of loading it */
 
 /* The files of a target, read into memory (Multiboot and kexec_load need them whole). */
@@ -33,7 +35,31 @@ struct loaded {
 	struct memmap mm;
 	unsigned char rsdp[36];
 	struct boot_env env;
+	size_t used, room; /* bytes read and unpacked so far; what they may take in all */
 };
+
+/* What a load may take: the memory available now, less a reserve for the
+ * running system (limits.h), or boot_memory_limit when set. */
+static size_t load_room(void)
+{
+	if (boot_memory_limit)
+		return boot_memory_limit;
+	char *text = NULL;
+	size_t room = KL_MAX_LOAD_FILE;
+	if (read_file_at(AT_FDCWD, "/proc/meminfo", 65536, &text, NULL) == 0) {
+		const char *m = strstr(text, "MemAvailable:");
+		unsigned long long kib = m ? strtoull(m + 13, NULL, 10) : 0;
+		if (kib)
+			room = kib * 1024 > KL_LOAD_RESERVE ? (size_t)(kib * 1024 - KL_LOAD_RESERVE) : 0;
+	}
+	free(text);
+	return room;
+}
+
+static unsigned long long mib(size_t n)
+{
+	return ((unsigned long long)n + (1 << 20) - 1) >> 20;
+}
 
 /* "PATH on DEVICE", or the path alone when it names its own device. */
 static char *where(const struct target *t, const char *path)
@@ -43,23 +69,38 @@ static char *where(const struct target *t, const char *path)
 	return xasprintf("%s on %s", path, t->root);
 }
 
+/* Reads a file whole, if it fits in what is left of l->room. */
 static int read_whole(const struct target *t, const char *path, const char *cmdline,
-		      struct boot_blob *b, char **err)
+		      struct loaded *l, struct boot_blob *b, char **err)
 {
 	int fd = disk_open(t->root, path, err);
 	if (fd < 0)
 		return -1;
-	char *buf;
-	size_t len;
-	int r = read_file_fd(fd, FILE_MAX, &buf, &len);
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (r == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > l->room - l->used)
+		r = -ENOMEM;
+	else if (r == 0)
+		r = read_file_fd(fd, KL_MAX_LOAD_FILE, &buf, &len);
 	close(fd);
 	if (r < 0) {
 		char *w = where(t, path);
-		*err = xasprintf("cannot read %s: %s", w,
-				 r == -EFBIG ? "it is larger than 512 MB" : strerror(-r));
+		if (r == -ENOMEM)
+			*err = xasprintf("not enough memory to load %s (%llu MiB): with the files before "
+					 "it, this target needs %llu MiB, and %llu MiB are available",
+					 w, mib((size_t)st.st_size), mib(l->used + (size_t)st.st_size),
+					 mib(l->room));
+		else if (r == -EFBIG)
+			*err = xasprintf("cannot read %s: it is larger than %llu MiB", w,
+					 mib(KL_MAX_LOAD_FILE));
+		else
+			*err = xasprintf("cannot read %s: %s", w, strerror(-r));
 		free(w);
 		return -1;
 	}
+	l->used += len;
 	*b = (struct boot_blob){.name = path, .data = (unsigned char *)buf, .len = len,
 				.cmdline = cmdline};
 	return 0;
@@ -95,24 +136,26 @@ static int read_env(struct loaded *l, const struct target *t, char **err)
 /* Reads the kernel, then the modules (Multiboot) or the initrds (Linux). */
 static int read_target(const struct target *t, bool multiboot, struct loaded *l, char **err)
 {
-	if (read_whole(t, t->kernel, t->cmdline, &l->kernel, err) < 0)
+	if (read_whole(t, t->kernel, t->cmdline, l, &l->kernel, err) < 0)
 		return -1;
 	size_t n = multiboot ? t->nmodules : t->initrds.n;
 	l->more = xcalloc(n, sizeof(*l->more));
 	for (size_t i = 0; i < n; i++, l->nmore++) {
 		const char *path = multiboot ? t->modules[i].path : t->initrds.v[i];
 		const char *args = multiboot ? t->modules[i].cmdline : NULL;
-		if (read_whole(t, path, args, &l->more[i], err) < 0)
+		if (read_whole(t, path, args, l, &l->more[i], err) < 0)
 			return -1;
 		l->more[i].nounzip = multiboot && t->modules[i].nounzip;
 	}
+	/* what is unpacked shares what is left */
+	l->env.unzip_max = l->room - l->used < KL_MAX_UNPACKED ? l->room - l->used : KL_MAX_UNPACKED;
 	return read_env(l, t, err);
 }
 
 static int load_planned(const struct target *t, enum kernel_kind kind, char **err)
 {
 	bool mb = kind == KK_MULTIBOOT1 || kind == KK_MULTIBOOT2;
-	struct loaded l = {0};
+	struct loaded l = {.room = load_room()};
 	struct kexec_plan plan;
 	plan_init(&plan);
 	int r = read_target(t, mb, &l, err);
@@ -187,15 +230,26 @@ static enum kernel_kind detect(const struct target *t, int fd, int *unpacked_fd,
 	enum kernel_kind k = kernel_detect(head, (size_t)n, &what);
 	if (k == KK_UNKNOWN && unzip_format(head, (size_t)n)) {
 		/* A compressed Linux image (arm64 Image.gz style): unpack, look again. */
-		struct loaded l = {0};
+		struct loaded l = {.room = load_room()};
 		unsigned char *out;
 		size_t outlen;
-		if (read_whole(t, t->kernel, NULL, &l.kernel, err) == 0 &&
-		    unzip(l.kernel.data, l.kernel.len, FILE_MAX, &out, &outlen, err) == 1) {
-			k = kernel_detect(out, outlen, NULL);
-			if (k == KK_LINUX64)
-				*unpacked_fd = memfd_with(out, outlen);
-			free(out);
+		char *e = NULL;
+		if (read_whole(t, t->kernel, NULL, &l, &l.kernel, err) == 0) {
+			size_t max = l.room - l.used;
+			int r = unzip(l.kernel.data, l.kernel.len,
+				      max < KL_MAX_UNPACKED_KERNEL ? max : KL_MAX_UNPACKED_KERNEL, &out,
+				      &outlen, &e);
+			if (r == 1) {
+				k = kernel_detect(out, outlen, NULL);
+				if (k == KK_LINUX64)
+					*unpacked_fd = memfd_with(out, outlen);
+				free(out);
+			} else {
+				char *w = where(t, t->kernel);
+				*err = xasprintf("%s: %s", w, e);
+				free(w);
+				free(e);
+			}
 		}
 		loaded_free(&l);
 	}
@@ -209,7 +263,28 @@ static enum kernel_kind detect(const struct target *t, int fd, int *unpacked_fd,
 	return k;
 }
 
+static int load(const struct target *t, char **err);
+
+/* With a recovery point: running out of memory anywhere in loading ends
+ * the load with a message; PID 1 goes back to the menu. */
 int boot_load(const struct target *t, char **err)
+{
+	struct oom_point p;
+	volatile int r = -1;
+	*err = NULL;
+	oom_push(&p);
+	if (sigsetjmp(p.jb, 0) == 0) {
+		r = load(t, err);
+	} else {
+		*err = xasprintf("not enough memory to load '%s'; the memory it took so far is lost "
+				 "until a restart", t->title);
+		r = -1;
+	}
+	oom_pop(&p);
+	return r;
+}
+
+static int load(const struct target *t, char **err)
 {
 	*err = NULL;
 	if (!target_bootable(t)) {

@@ -11,6 +11,9 @@
 /* Forces the kexec_load path for Linux kernels (kl.kexec_load on the kernel
  * command line, --kexec-load in host mode), so that it is tested. */
 extern bool boot_force_kexec_load;
+/* Bytes the files of one load may take, read and unpacked; 0 (the default):
+ * the memory the machine has available now, less KL_LOAD_RESERVE. */
+extern size_t boot_memory_limit;
 
 /* Loads the target. Returns 0 when it is loaded and ready to execute, else -1
  * with *err a sentence for the user (naming the file and the device). */

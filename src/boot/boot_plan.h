@@ -62,7 +62,7 @@ struct boot_env {
 	uint64_t rsdp_addr;         /* its physical address, 0 when unknown */
 	const struct fb_desc *fb;   /* the running framebuffer, or NULL */
 	unsigned flags;             /* enum boot_env_flags */
-	size_t unzip_max;           /* bound for unpacking one file; 0: UNZIP_MAX_DEFAULT */
+	size_t unzip_max;           /* bound for unpacking the kernel, and for all modules together; 0: UNZIP_MAX_DEFAULT */
 };
 
 static inline uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }

@@ -23,6 +23,7 @@ const char *unzip_format(const unsigned char *d, size_t len)
 struct outbuf {
 	unsigned char *b;
 	size_t len, cap, max;
+	bool oom; /* realloc failed */
 };
 
 /* Room for more output; false when max is reached. */
@@ -33,8 +34,14 @@ static bool grow(struct outbuf *o, size_t in_len)
 	if (o->cap >= o->max)
 		return false;
 	size_t want = o->cap ? o->cap * 2 : (in_len < ((size_t)1 << 20) ? (size_t)1 << 20 : in_len * 4);
-	o->cap = want > o->max ? o->max : want;
-	o->b = xrealloc(o->b, o->cap);
+	want = want > o->max ? o->max : want;
+	unsigned char *b = realloc(o->b, want); /* the size comes from the file */
+	if (!b) {
+		o->oom = true;
+		return false;
+	}
+	o->b = b;
+	o->cap = want;
 	return true;
 }
 
@@ -141,7 +148,7 @@ int unzip(const unsigned char *d, size_t len, size_t max, unsigned char **out, s
 	if (!max)
 		max = UNZIP_MAX_DEFAULT;
 	/* one byte of slack: a stream of exactly max bytes must be able to end */
-	struct outbuf o = { NULL, 0, 0, max + 1 };
+	struct outbuf o = { NULL, 0, 0, max + 1, false };
 	int r = fmt[0] == 'g' ? gunzip(d, len, &o, &why)
 	      : fmt[0] == 'x' ? unxz(d, len, &o, &why)
 	      : unzstd(d, len, &o, &why);
@@ -151,7 +158,10 @@ int unzip(const unsigned char *d, size_t len, size_t max, unsigned char **out, s
 	}
 	if (r) {
 		free(o.b);
-		if (why && !strcmp(why, "too large"))
+		if (o.oom)
+			*err = xasprintf("not enough memory to unpack the %s data (%zu MiB so far)", fmt,
+					 o.cap >> 20);
+		else if (why && !strcmp(why, "too large"))
 			*err = xasprintf("the %s data would unpack to more than %zu MiB", fmt,
 					 max >> 20);
 		else

@@ -171,18 +171,22 @@ static int place_modules(struct kexec_plan *p, const struct boot_blob *mods, siz
 			 const struct boot_env *env, struct placed_mod *pm, char **err)
 {
 	uint64_t min = plan_end(p);
+	/* the modules share one bound: two small bombs must not take it twice */
+	size_t room = env->unzip_max ? env->unzip_max : UNZIP_MAX_DEFAULT;
 	for (size_t i = 0; i < n; i++) {
 		const unsigned char *data = mods[i].data;
 		size_t len = mods[i].len;
 		unsigned char *own = NULL;
 		char *e = NULL, what[64];
-		if (!mods[i].nounzip && unzip(data, len, env->unzip_max, &own, &len, &e) < 0) {
+		if (!mods[i].nounzip && unzip(data, len, room ? room : 1, &own, &len, &e) < 0) {
 			*err = xasprintf("%s: %s", mods[i].name, e);
 			free(e);
 			return -1;
 		}
-		if (own)
+		if (own) {
 			data = own;
+			room -= len;
+		}
 		snprintf(what, sizeof(what), "module %zu (%s)", i + 1, mods[i].name);
 		uint64_t a = 0;
 		if (plan_place(p, env->mm, data, len, len ? len : 1, PAGE_SZ, min, LIMIT_4G, false, own,

@@ -163,19 +163,37 @@ static bool is_device(const struct fsinfo *f, const char *spec)
 	return r;
 }
 
+static void autodetect_one(struct src *s, const char *dev)
+{
+	bool blscfg = false;
+	grub_autodetect(s, dev, &blscfg);
+	if (!blscfg)
+		bls_autodetect(s, dev);
+	syslinux_autodetect(s, dev);
+}
+
+/* One filesystem's boot menus, with a recovery point: when memory runs out
+ * while they are read, what they gave so far stays, the rest is left out
+ * with a message, and the other filesystems are still read. */
+static void autodetect_guarded(struct src *s, const char *dev)
+{
+	struct oom_point p;
+	oom_push(&p);
+	if (sigsetjmp(p.jb, 0) == 0)
+		autodetect_one(s, dev);
+	else
+		diag_add(s->d, dev, 0, "not enough memory to read the boot menus of this filesystem; "
+			 "the entries not yet read are left out");
+	oom_pop(&p);
+}
+
 static void autodetect(struct src *s, const char *boot_device)
 {
 	const struct fsinfo *v;
 	size_t n = s->io->devices ? s->io->devices(s->io->ctx, &v) : 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].fstype || !v[i].name || is_device(&v[i], boot_device))
-			continue;
-		bool blscfg = false;
-		grub_autodetect(s, v[i].name, &blscfg);
-		if (!blscfg)
-			bls_autodetect(s, v[i].name);
-		syslinux_autodetect(s, v[i].name);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i].fstype && v[i].name && !is_device(&v[i], boot_device))
+			autodetect_guarded(s, v[i].name);
 }
 
 static bool same_str(const char *a, const char *b)

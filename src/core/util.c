@@ -9,17 +9,55 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void out_of_memory(void)
+static struct oom_point *oom_top;
+static void *oom_reserve; /* given back when memory runs out, so the way out has some */
+static long fail_after;
+
+void oom_push(struct oom_point *p)
 {
+	if (!oom_reserve)
+		oom_reserve = malloc(256 << 10);
+	p->prev = oom_top;
+	oom_top = p;
+}
+
+void oom_pop(struct oom_point *p)
+{
+	oom_top = p->prev;
+}
+
+void xalloc_fail_after(long n)
+{
+	fail_after = n;
+}
+
+static _Noreturn void out_of_memory(void)
+{
+	free(oom_reserve);
+	oom_reserve = NULL;
+	fail_after = 0;
+	if (oom_top)
+		siglongjmp(oom_top->jb, 1);
 	static const char msg[] = "kexec-loader: out of memory\n";
 	ssize_t r = write(2, msg, sizeof(msg) - 1);
 	(void)r;
 	abort();
 }
 
+/* An injected failure (tests), or none. */
+static bool failing(void)
+{
+	return fail_after > 0 && --fail_after == 0;
+}
+
+void *try_malloc(size_t n)
+{
+	return n ? malloc(n) : NULL;
+}
+
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = failing() ? NULL : malloc(n ? n : 1);
 	if (!p)
 		out_of_memory();
 	return p;
@@ -33,7 +71,7 @@ void *xmalloc_big(size_t n)
 		return xmalloc(n);
 	size_t size = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 	void *p = NULL;
-	if (posix_memalign(&p, HUGE_PAGE, size))
+	if (failing() || posix_memalign(&p, HUGE_PAGE, size))
 		out_of_memory();
 	madvise(p, size, MADV_HUGEPAGE); /* only a wish: without it, 4 KiB pages */
 	return p;
@@ -41,7 +79,7 @@ void *xmalloc_big(size_t n)
 
 void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	void *p = failing() ? NULL : calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		out_of_memory();
 	return p;
@@ -49,10 +87,10 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		out_of_memory();
-	return p;
+	void *q = failing() ? NULL : realloc(p, n ? n : 1);
+	if (!q)
+		out_of_memory(); /* p is still valid: whoever holds it frees it */
+	return q;
 }
 
 char *xstrcat3(const char *a, const char *b, const char *c)
@@ -83,7 +121,7 @@ char *xstrndup(const char *s, size_t n)
 char *xvasprintf(const char *fmt, va_list ap)
 {
 	char *p;
-	if (vasprintf(&p, fmt, ap) < 0)
+	if (failing() || vasprintf(&p, fmt, ap) < 0)
 		out_of_memory();
 	return p;
 }
@@ -198,7 +236,13 @@ static int read_sized(int fd, size_t size, size_t max, char **buf, size_t *len)
 {
 	if (size > max)
 		return -EFBIG;
-	char *p = xmalloc_big(size + 1);
+	/* the size comes from the disk: not having the memory is an answer */
+	size_t big = (size + HUGE_PAGE) & ~(HUGE_PAGE - 1);
+	char *p = size + 1 < HUGE_PAGE / 2 ? try_malloc(size + 1) : NULL;
+	if (size + 1 >= HUGE_PAGE / 2 && posix_memalign((void **)&p, HUGE_PAGE, big) == 0)
+		madvise(p, big, MADV_HUGEPAGE);
+	if (!p)
+		return -ENOMEM;
 	size_t got = 0;
 	while (got < size) {
 		ssize_t r = read(fd, p + got, size - got);

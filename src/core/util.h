@@ -2,11 +2,31 @@
  * growable strings and string lists, whole-file reads. */
 #ifndef KL_UTIL_H
 #define KL_UTIL_H
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The x… allocators never return NULL. When memory runs out they return
+ * instead to the innermost recovery point (struct oom_point): the work
+ * begun there is given up, with its message, and PID 1 goes on. Only with no
+ * recovery point set do they stop the program (as a command, never as PID 1,
+ * which sets one around all it does). Big buffers whose size comes from a
+ * file are taken with try_malloc and their failure reported where it happens. */
+struct oom_point {
+	sigjmp_buf jb;
+	struct oom_point *prev;
+};
+/* Use: oom_push(&p); if (sigsetjmp(p.jb, 0) == 0) { work } else { out of
+ * memory: work given up } oom_pop(&p); */
+void oom_push(struct oom_point *p);
+void oom_pop(struct oom_point *p);
+/* Tests: the n-th x… allocation from now fails (0: none does). */
+void xalloc_fail_after(long n);
+/* NULL when there is not enough memory (never for n == 0). */
+void *try_malloc(size_t n);
 
 void *xmalloc(size_t n);
 /* For megabytes (a huge file, a big parse arena): 2 MiB aligned, asking

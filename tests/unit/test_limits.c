@@ -6,6 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "bls.h"
+#include "boot.h"
+#include "conf.h"
+#include "gzip_pack.h"
+#include "sources.h"
 #include "disk.h"
 #include "fakefs.h"
 #include "grub2.h"
@@ -19,7 +23,7 @@
 const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {
-	return "quarantine_size_mb=4";
+	return "quarantine_size_mb=4:allocator_may_return_null=1";
 }
 
 static size_t count_with(const struct diag_list *d, const char *what)
@@ -258,6 +262,165 @@ static void empty_entries_folder_lists_nothing(void **state)
 	free(dir);
 }
 
+/* ---- running out of memory returns to the caller, with a message ---- */
+
+static void too_big_an_allocation_returns(void **state)
+{
+	struct oom_point p;
+	volatile int reached = 0;
+	oom_push(&p);
+	if (sigsetjmp(p.jb, 0) == 0) {
+		void *x = xmalloc((size_t)1 << 60);
+		free(x);
+		reached = 1;
+	} else {
+		reached = 2;
+	}
+	oom_pop(&p);
+	assert_int_equal(reached, 2);
+	void *x = xmalloc(100); /* and allocation works again afterwards */
+	free(x);
+}
+
+/* Runs in a child (peakmem.h): what the failed work took is lost on purpose,
+ * and the leak checker must not count that against the test. */
+static void fail_inside_one_filesystem(void *arg)
+{
+	static struct fakefs fs;
+	fake_init(&fs);
+	fake_dev(&fs, "sda1", "sda", 1, NULL, "a", "1111");
+	fake_dev(&fs, "sdb1", "sdb", 1, NULL, "b", "2222");
+	fake_file(&fs, "sda1", "/boot/grub/grub.cfg",
+		  "for i in 1 2 3 4 5 6 7 8 9; do menuentry \"A $i\" { linux /a; }; done\n");
+	fake_file(&fs, "sdb1", "/syslinux.cfg", "LABEL b\nLINUX /b\n");
+	struct config c;
+	config_init(&c);
+	struct target_list l;
+	struct diag_list d = {0};
+	tl_init(&l);
+	xalloc_fail_after(60); /* inside sda1's grub.cfg */
+	sources_collect(&c, &fs.io, NULL, &l, &d);
+	xalloc_fail_after(0);
+	bool told = count_with(&d, "sda1: not enough memory to read the boot menus") == 1;
+	/* the other filesystem is still read */
+	bool other = l.n >= 1 && !strcmp(l.v[l.n - 1].title, "b");
+	if (!told || !other) {
+		fprintf(stderr, "told %d, other %d, %zu targets, %zu messages\n", told, other, l.n,
+			d.lines.n);
+		_exit(1);
+	}
+}
+
+static void out_of_memory_in_one_filesystem(void **state)
+{
+	peak_mib(fail_inside_one_filesystem, NULL);
+}
+
+/* ---- loading a target within the memory there is ---- */
+
+/* A bzImage header for the 32-bit protocol: enough to be taken for Linux. */
+static void put_bzimage(const char *path)
+{
+	size_t len = 5 * 512 + 4096;
+	unsigned char *d = calloc(1, len);
+	d[0x1f1] = 4;
+	d[0x1fe] = 0x55, d[0x1ff] = 0xaa;
+	memcpy(d + 0x202, "HdrS", 4);
+	d[0x206] = 0x0f, d[0x207] = 0x02;
+	d[0x211] = 1;
+	write_bytes(path, d, len);
+	free(d);
+}
+
+static char loaddir[] = "/tmp/kl-load-XXXXXX";
+
+static void sparse(const char *rel, off_t size)
+{
+	char *p = xasprintf("%s/%s", loaddir, rel);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), size), 0);
+	fclose(f);
+	free(p);
+}
+
+struct load_try {
+	struct target t;
+	char *err;
+	int r;
+};
+
+static void plan_target(void *arg)
+{
+	struct load_try *lt = arg;
+	FILE *null = fopen("/dev/null", "w");
+	lt->r = boot_print_plan(&lt->t, null, &lt->err);
+	fclose(null);
+}
+
+static void setup_loaddir(void)
+{
+	if (loaddir[14] != 'X')
+		return;
+	assert_non_null(mkdtemp(loaddir));
+	char *k = xasprintf("%s/vmlinuz", loaddir);
+	put_bzimage(k);
+	free(k);
+	sparse("big1.img", 40 << 20);
+	sparse("big2.img", 40 << 20);
+	disk_add_dir(loaddir, "sdy1", "ext4", NULL, NULL);
+}
+
+static void initrds_beyond_the_memory_are_refused(void **state)
+{
+	setup_loaddir();
+	struct load_try lt = {0};
+	target_init(&lt.t);
+	lt.t.title = xstrdup("two big initrds");
+	lt.t.root = xstrdup("sdy1");
+	lt.t.kernel = xstrdup("/vmlinuz");
+	sl_push(&lt.t.initrds, "/big1.img");
+	sl_push(&lt.t.initrds, "/big2.img");
+	boot_force_kexec_load = true;
+	boot_memory_limit = 64 << 20;
+	assert_true(peak_mib(plan_target, &lt) < 60);
+	plan_target(&lt);
+	assert_int_equal(lt.r, -1);
+	if (!strstr(lt.err, "not enough memory to load /big2.img on sdy1 (40 MiB)"))
+		fail_msg("%s", lt.err);
+	boot_force_kexec_load = false;
+	boot_memory_limit = 0;
+	free(lt.err);
+	target_free(&lt.t);
+}
+
+static void a_kernel_bomb_is_refused_by_name(void **state)
+{
+	setup_loaddir();
+	size_t n = 100 << 20, zlen;
+	unsigned char *zeros = calloc(1, n);
+	unsigned char *z = gzip_pack(zeros, n, 1, &zlen);
+	free(zeros);
+	char *p = xasprintf("%s/bomb.gz", loaddir);
+	write_bytes(p, z, zlen);
+	free(p);
+	free(z);
+	struct load_try lt = {0};
+	target_init(&lt.t);
+	lt.t.title = xstrdup("bomb");
+	lt.t.root = xstrdup("sdy1");
+	lt.t.kernel = xstrdup("/bomb.gz");
+	boot_memory_limit = 48 << 20;
+	assert_true(peak_mib(plan_target, &lt) < 100);
+	plan_target(&lt);
+	assert_int_equal(lt.r, -1);
+	if (!strstr(lt.err, "/bomb.gz on sdy1: the gzip data would unpack to more than 47 MiB"))
+		fail_msg("%s", lt.err);
+	boot_memory_limit = 0;
+	free(lt.err);
+	target_free(&lt.t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +433,10 @@ int main(void)
 		cmocka_unit_test(syslinux_self_include_is_bounded),
 		cmocka_unit_test(shift_zero_without_parameters),
 		cmocka_unit_test(empty_entries_folder_lists_nothing),
+		cmocka_unit_test(too_big_an_allocation_returns),
+		cmocka_unit_test(out_of_memory_in_one_filesystem),
+		cmocka_unit_test(initrds_beyond_the_memory_are_refused),
+		cmocka_unit_test(a_kernel_bomb_is_refused_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

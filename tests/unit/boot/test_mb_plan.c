@@ -487,6 +487,26 @@ static void zip_bomb_module(void **state)
 	free(z);
 }
 
+/* Two small modules that each unpack within the bound would still take it
+ * twice: the modules of one kernel share it. */
+static void two_bombs_share_the_bound(void **state)
+{
+	size_t len, zlen, n = 5 << 20;
+	unsigned char *zeros = calloc(1, n);
+	unsigned char *z = gzip_pack(zeros, n, 9, &zlen);
+	free(zeros);
+	unsigned char *k = make_aout(&len, 0);
+	struct boot_blob kb = { "/k", k, len, NULL, false };
+	struct boot_blob m[2] = { { "/bomb1.gz", z, zlen, NULL, false },
+				  { "/bomb2.gz", z, zlen, NULL, false } };
+	env.unzip_max = 8 << 20;
+	assert_int_equal(plan_multiboot(&kb, m, 2, &env, 1, &plan, &err), -1);
+	if (!strstr(err, "/bomb2.gz: the gzip data would unpack to more than 3 MiB"))
+		fail_msg("%s", err);
+	free(k);
+	free(z);
+}
+
 static void not_enough_memory(void **state)
 {
 	size_t len;
@@ -506,6 +526,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(mb1_elf32, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(two_bombs_share_the_bound, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(mb1_elf64_virtual_entry, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(mb1_aout_kludge, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(mb1_gzip_kernel_and_module, plan_setup, plan_teardown),
