@@ -199,6 +199,12 @@ void diag_add(struct diag_list *d, const char *file, int line, const char *fmt, 
 
 void diag_take(struct diag_list *d, char *sentence)
 {
+	if (d->rest.kept >= KL_DIAG_MAX) {
+		free(sentence);
+		diag_drop(d, &d->rest, NULL);
+		return;
+	}
+	d->rest.kept++;
 	sl_push_owned(&d->lines, sentence);
 }
 
