@@ -434,7 +434,7 @@ int g_run_text(struct gi *I, char *text, size_t len, const char *name, const cha
 	}
 	if (len > G_MAX_TEXT - I->text) {
 		free(text);
-		limit(I, line, "more than 16 MiB of script text sourced or evaluated (source in a loop?)");
+		g_limit(I, line, "more than 16 MiB of script text sourced or evaluated (source in a loop?)");
 		return 1;
 	}
 	I->text += len;
