@@ -219,7 +219,7 @@ static void syslinux_self_include_is_bounded(void **state)
 	for (int i = 0; i < 20000; i++)
 		sb_printf(&sb, "LABEL l%d\nBOGUS x\n", i);
 	fake_file(&fs, "sda1", "/syslinux.cfg", sb.s);
-	struct syslinux_opts o = {&fs.io, "sda1", "/syslinux.cfg"};
+	struct syslinux_opts o = {.io = &fs.io, .device = "sda1", .path = "/syslinux.cfg"};
 	struct target_list l;
 	struct diag_list d = {0};
 	tl_init(&l);
