@@ -1,193 +1,25 @@
-/* The probe: every known format tried in the order blkid tries them, with
- * blkid's rules for a device that carries more than one signature, then the
- * partition table. Reads go through a small cache of 4 KiB-aligned blocks so
- * that the probers, which mostly look at the same first kilobytes, cost one
- * read each. */
+/* The dispatcher of the probe: every known format tried in the order blkid
+ * tries them, with blkid's rules for a device that carries more than one
+ * signature, then the partition table. The probers (fsprobe_disc, _linux,
+ * _ms, _volume, _pt) read through the helper library, fsprobe_lib. */
 #include "fsprobe.h"
 
 #include <errno.h>
 #include <linux/cdrom.h>
 #include <linux/fs.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "fsprobe_int.h"
+#include "fsprobe_disc.h"
+#include "fsprobe_lib.h"
+#include "fsprobe_linux.h"
+#include "fsprobe_ms.h"
+#include "fsprobe_pt.h"
+#include "fsprobe_volume.h"
 #include "util.h"
-
-#define CHUNK 4096u
-/* A bound on what one device may make us read, whatever its superblocks say. */
-#define READ_MAX (4u << 20)
-/* blkid treats devices up to a floppy's size specially. */
-#define TINY_MAX (1440u * 1024)
-
-struct fsp_buf {
-	struct fsp_buf *next;
-	uint64_t off;
-	size_t len;
-	uint8_t data[];
-};
-
-unsigned fsp_sector_size(const struct fsp *p)
-{
-	return p->dev->sector_size ? p->dev->sector_size : 512;
-}
-
-bool fsp_is_tiny(const struct fsp *p)
-{
-	return p->dev->size <= TINY_MAX;
-}
-
-const uint8_t *fsp_get(struct fsp *p, uint64_t off, size_t len)
-{
-	uint64_t size = p->dev->size;
-	if (len == 0 || off > size || len > size - off)
-		return NULL;
-	for (struct fsp_buf *b = p->bufs; b; b = b->next)
-		if (off >= b->off && off + len <= b->off + b->len)
-			return b->data + (off - b->off);
-	uint64_t start = off & ~(uint64_t)(CHUNK - 1);
-	uint64_t end = (off + len + CHUNK - 1) & ~(uint64_t)(CHUNK - 1);
-	if (end > size)
-		end = size;
-	size_t n = (size_t)(end - start);
-	if (n > READ_MAX - p->read_total)
-		return NULL;
-	struct fsp_buf *b = malloc(sizeof(*b) + n);
-	if (!b)
-		return NULL;
-	if (p->dev->read_at(p->dev->ctx, start, b->data, n) < 0) {
-		free(b);
-		return NULL;
-	}
-	p->read_total += n;
-	b->off = start;
-	b->len = n;
-	b->next = p->bufs;
-	p->bufs = b;
-	return b->data + (off - start);
-}
-
-bool fsp_all_zero(const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
-}
-
-uint32_t fsp_crc32(uint32_t crc, const uint8_t *b, size_t n)
-{
-	crc = ~crc;
-	for (size_t i = 0; i < n; i++) {
-		crc ^= b[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & -(crc & 1));
-	}
-	return ~crc;
-}
-
-static size_t put_utf8(char *dst, size_t cap, size_t j, uint32_t c)
-{
-	int n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-	if (j + (size_t)n >= cap)
-		return 0;
-	if (n == 1) {
-		dst[j] = (char)c;
-		return 1;
-	}
-	static const uint8_t lead[] = {0, 0, 0xc0, 0xe0, 0xf0};
-	for (int k = n - 1; k > 0; k--, c >>= 6)
-		dst[j + (size_t)k] = (char)(0x80 | (c & 0x3f));
-	dst[j] = (char)(lead[n] | c);
-	return (size_t)n;
-}
-
-/* Unpaired surrogates are written as they are, as util-linux does. */
-size_t fsp_to_utf8(enum fsp_enc enc, char *dst, size_t cap, const uint8_t *src, size_t n)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t c = src[i];
-		if (enc != FSP_LATIN1) {
-			if (i + 2 > n)
-				break;
-			c = enc == FSP_UTF16LE ? le16(src + i) : be16(src + i);
-			i++;
-			if (c >= 0xD800 && c <= 0xDBFF && i + 2 < n) {
-				uint32_t c2 = enc == FSP_UTF16LE ? le16(src + i + 1) : be16(src + i + 1);
-				if (c2 >= 0xDC00 && c2 <= 0xDFFF) {
-					c = 0x10000 + ((c - 0xD800) << 10) + (c2 - 0xDC00);
-					i += 2;
-				}
-			}
-		}
-		if (c == 0)
-			break;
-		size_t w = put_utf8(dst, cap, j, c);
-		if (!w)
-			break;
-		j += w;
-	}
-	dst[j] = '\0';
-	return j;
-}
-
-static void rtrim(char *s)
-{
-	size_t n = strlen(s);
-	while (n && strchr(" \t\n\v\f\r", s[n - 1]))
-		s[--n] = '\0';
-}
-
-static void copy_text(char *dst, size_t cap, const uint8_t *s, size_t len)
-{
-	size_t n = strnlen((const char *)s, len);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-	rtrim(dst);
-}
-
-void fsp_set_label(struct fsp *p, const uint8_t *s, size_t len)
-{
-	copy_text(p->label, FSPROBE_LABEL_MAX, s, len);
-}
-
-void fsp_set_label_enc(struct fsp *p, const uint8_t *s, size_t len, enum fsp_enc enc)
-{
-	fsp_to_utf8(enc, p->label, FSPROBE_LABEL_MAX, s, len);
-	rtrim(p->label);
-}
-
-void fsp_set_uuid(struct fsp *p, const uint8_t u[16])
-{
-	if (fsp_all_zero(u, 16))
-		return;
-	snprintf(p->uuid, sizeof(((struct fsprobe_result *)0)->uuid),
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
-		 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-		 u[14], u[15]);
-}
-
-void fsp_set_uuid_fmt(struct fsp *p, const uint8_t *raw, size_t rawlen, const char *fmt, ...)
-{
-	if (fsp_all_zero(raw, rawlen))
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(p->uuid, sizeof(((struct fsprobe_result *)0)->uuid), fmt, ap);
-	va_end(ap);
-}
-
-void fsp_set_uuid_text(struct fsp *p, const uint8_t *s, size_t len)
-{
-	copy_text(p->uuid, sizeof(((struct fsprobe_result *)0)->uuid), s, len);
-}
 
 enum usage { FS, RAID, CRYPTO, OTHER };
 
@@ -225,10 +57,10 @@ static const struct prober probers[] = {
 
 static bool skipped(const struct fsp *p, const struct prober *pr)
 {
-	if (pr->minsz && pr->minsz > p->dev->size)
+	if (pr->minsz && pr->minsz > p->size)
 		return true;
 	/* Reading the last sectors of a disc can take a drive's whole timeout. */
-	if ((pr->usage == RAID || pr->usage == OTHER) && p->dev->is_cdrom)
+	if ((pr->usage == RAID || pr->usage == OTHER) && p->is_cdrom)
 		return true;
 	return pr->usage == RAID && fsp_is_tiny(p);
 }
@@ -238,6 +70,8 @@ static int run(struct fsp *p, const struct prober *pr, char *label, char *uuid)
 	label[0] = uuid[0] = '\0';
 	p->label = label;
 	p->uuid = uuid;
+	p->label_cap = FSPROBE_LABEL_MAX;
+	p->uuid_cap = sizeof(((struct fsprobe_result *)0)->uuid);
 	return pr->fn(p);
 }
 
@@ -256,7 +90,7 @@ static int filesystems(struct fsp *p, struct fsprobe_result *r, const struct pro
 {
 	char label[FSPROBE_LABEL_MAX], uuid[sizeof(r->uuid)];
 	int count = 0, intolerant = 0;
-	if (p->dev->size <= 1024)
+	if (p->size <= 1024)
 		return FSPROBE_NONE;
 	for (size_t i = 0; i < ARRAY_SIZE(probers); i++) {
 		const struct prober *pr = &probers[i];
@@ -278,7 +112,8 @@ static int filesystems(struct fsp *p, struct fsprobe_result *r, const struct pro
 
 int fsprobe(const struct fsprobe_dev *dev, struct fsprobe_result *r)
 {
-	struct fsp p = {.dev = dev};
+	struct fsp p = {.read_at = dev->read_at, .ctx = dev->ctx, .size = dev->size,
+			.sector_size = dev->sector_size, .is_cdrom = dev->is_cdrom != 0};
 	const struct prober *found = NULL;
 	memset(r, 0, sizeof(*r));
 	int rc = filesystems(&p, r, &found);
@@ -295,11 +130,7 @@ int fsprobe(const struct fsprobe_dev *dev, struct fsprobe_result *r)
 			rc = FSPROBE_FOUND;
 		}
 	}
-	while (p.bufs) {
-		struct fsp_buf *next = p.bufs->next;
-		free(p.bufs);
-		p.bufs = next;
-	}
+	fsp_release(&p);
 	return rc;
 }
 

@@ -2,7 +2,7 @@
  * start at 32 KiB, after space left for a boot sector or a partition table. */
 #include <stdio.h>
 #include <string.h>
-#include "fsprobe_int.h"
+#include "fsprobe_disc.h"
 
 #define ISO_START 0x8000u
 #define ISO_SECTOR 2048u

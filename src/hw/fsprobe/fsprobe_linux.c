@@ -1,7 +1,7 @@
 /* Linux's own formats: ext2/3/4 (told apart by feature flags, as blkid does),
  * XFS, btrfs, squashfs, F2FS, swap and hibernation images. */
 #include <string.h>
-#include "fsprobe_int.h"
+#include "fsprobe_linux.h"
 
 /* blkid reads the kilobyte that holds a magic number: a magic whose kilobyte
  * runs past the end of the device is not there. */

@@ -2,7 +2,7 @@
  * number, so its boot sector is checked field by field, as blkid and the
  * kernel check it. */
 #include <string.h>
-#include "fsprobe_int.h"
+#include "fsprobe_ms.h"
 
 #define FAT12_MAX 0xFF4u
 #define FAT16_MAX 0xFFF4u
@@ -75,7 +75,7 @@ bool fsp_is_vfat(struct fsp *p)
 static const uint8_t *fat_dir_label(struct fsp *p, uint64_t off, uint32_t entries)
 {
 	/* blkid reads a large disk's root directory whole: it must all be there. */
-	if (!fsp_is_tiny(p) && (off > p->dev->size || (uint64_t)entries * 32 > p->dev->size - off))
+	if (!fsp_is_tiny(p) && (off > p->size || (uint64_t)entries * 32 > p->size - off))
 		return NULL;
 	for (uint32_t i = 0; i < entries; i++) {
 		const uint8_t *e = fsp_get(p, off + (uint64_t)i * 32, 32);
@@ -103,7 +103,7 @@ static const uint8_t *fat32_label(struct fsp *p, const uint8_t *b, const struct 
 		if (e)
 			return e;
 		uint64_t fat_off = (uint64_t)g->reserved * g->sector_size + (uint64_t)next * 4;
-		const uint8_t *f = fat_off + cluster_bytes <= p->dev->size ? fsp_get(p, fat_off, 4) : NULL;
+		const uint8_t *f = fat_off + cluster_bytes <= p->size ? fsp_get(p, fat_off, 4) : NULL;
 		if (!f)
 			break;
 		next = le32(f) & 0x0fffffff;

@@ -2,7 +2,8 @@
  * gone ("PMBR"). A FAT or NTFS boot sector ends in 55 AA too, so the DOS
  * prober first makes sure the sector is not one. */
 #include <string.h>
-#include "fsprobe_int.h"
+#include "fsprobe_ms.h"
+#include "fsprobe_pt.h"
 
 #define MBR_ENTRIES 0x1be
 #define GPT_PROTECTIVE 0xee
@@ -100,10 +101,10 @@ static int gpt(struct fsp *p, struct pt_list *l)
 {
 	unsigned ssz = fsp_sector_size(p);
 	const uint8_t *m = fsp_get(p, 0, 512), *h, *e = NULL;
-	if (p->dev->size < ssz || !m || m[510] != 0x55 || m[511] != 0xaa ||
+	if (p->size < ssz || !m || m[510] != 0x55 || m[511] != 0xaa ||
 	    !mbr_has_type(m, GPT_PROTECTIVE))
 		return 0;
-	uint64_t last = p->dev->size / ssz - 1;
+	uint64_t last = p->size / ssz - 1;
 	h = gpt_header(p, 1, last, &e);
 	if (!h)
 		h = gpt_header(p, last, last, &e);
@@ -134,7 +135,7 @@ bool fsp_covered_by_partition(struct fsp *p, uint64_t off, uint64_t len)
 	p->fstype = NULL;
 	probe_tables(p, &l);
 	p->fstype = saved;
-	uint64_t start = off >> 9, end = (off + len) >> 9, disk = p->dev->size >> 9;
+	uint64_t start = off >> 9, end = (off + len) >> 9, disk = p->size >> 9;
 	for (size_t i = 0; i < l.n; i++)
 		if (l.start[i] + l.size[i] > disk)
 			return false;

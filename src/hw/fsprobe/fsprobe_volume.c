@@ -2,7 +2,8 @@
  * volumes and LUKS encrypted volumes. Found, they end the probe: what lies
  * inside belongs to the array, the volume group or the mapping. */
 #include <string.h>
-#include "fsprobe_int.h"
+#include "fsprobe_pt.h"
+#include "fsprobe_volume.h"
 
 #define MD_MAGIC 0xa92b4efcu
 #define MD_RESERVED 0x10000u
@@ -21,7 +22,7 @@ static int md_v0(struct fsp *p, uint64_t off)
 		for (int k = 0; k < 4; k++) /* blkid's byte order for these, kept */
 			uuid[i * 4 + k] = s[at[i] + (le ? 3 - k : k)];
 	uint64_t size = (uint64_t)rd(s + 32) << 10;
-	if (p->dev->size < size + MD_RESERVED || off < size)
+	if (p->size < size + MD_RESERVED || off < size)
 		return 1;
 	/* The superblock of the disk's last partition sits at the disk's end too. */
 	if (fsp_covered_by_partition(p, off - size, size + MD_RESERVED))
@@ -43,7 +44,7 @@ static int md_v1(struct fsp *p, uint64_t off)
 
 int fsp_linux_raid(struct fsp *p)
 {
-	uint64_t size = p->dev->size;
+	uint64_t size = p->size;
 	if (size > MD_RESERVED) {
 		if (md_v0(p, (size & ~(uint64_t)(MD_RESERVED - 1)) - MD_RESERVED) == 0 ||
 		    md_v1(p, (size & ~(uint64_t)0xfff) - 0x2000) == 0)

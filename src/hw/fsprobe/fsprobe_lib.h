@@ -1,19 +1,26 @@
-/* Shared by the probers of fsprobe: bounded, cached reads of the device, the
- * byte-order readers, and the rules blkid applies when it stores a label or
- * a UUID (so that both spell them the same). */
-#ifndef KL_FSPROBE_INT_H
-#define KL_FSPROBE_INT_H
+/* The helper library of fsprobe's probers: bounded, cached reads of the
+ * device, the byte-order readers, and the rules blkid applies when it stores
+ * a label or a UUID (so that both spell them the same). */
+#ifndef KL_FSPROBE_LIB_H
+#define KL_FSPROBE_LIB_H
 #include <stdbool.h>
-#include "fsprobe.h"
+#include <stddef.h>
+#include <stdint.h>
 
 struct fsp_buf;
 
-/* One probe in progress. */
+/* One probe in progress. What it reads from is copied from struct
+ * fsprobe_dev by the dispatcher (fsprobe.c). */
 struct fsp {
-	const struct fsprobe_dev *dev;
+	int (*read_at)(void *ctx, uint64_t off, void *buf, size_t len);
+	void *ctx;
+	uint64_t size;        /* bytes */
+	unsigned sector_size; /* 0 means 512 */
+	bool is_cdrom;
 	struct fsp_buf *bufs; /* every read, kept until the probe ends */
 	size_t read_total;
 	char *label, *uuid;   /* where the running prober writes */
+	size_t label_cap, uuid_cap;
 	bool lvm_wipes_mbr;   /* an LVM label claims the first 8 KiB (see fsprobe_pt.c) */
 	const char *fstype;   /* the filesystem found, when partition tables are probed */
 };
@@ -23,6 +30,8 @@ struct fsp {
 const uint8_t *fsp_get(struct fsp *p, uint64_t off, size_t len);
 unsigned fsp_sector_size(const struct fsp *p);
 bool fsp_is_tiny(const struct fsp *p);
+/* Frees what the probe read. */
+void fsp_release(struct fsp *p);
 
 static inline uint16_t le16(const uint8_t *b) { return (uint16_t)(b[0] | b[1] << 8); }
 static inline uint32_t le32(const uint8_t *b)
@@ -52,37 +61,5 @@ void fsp_set_uuid_fmt(struct fsp *p, const uint8_t *raw, size_t rawlen, const ch
 void fsp_set_uuid_text(struct fsp *p, const uint8_t *s, size_t len);
 bool fsp_all_zero(const uint8_t *b, size_t n);
 uint32_t fsp_crc32(uint32_t crc, const uint8_t *b, size_t n);
-
-/* The probers: 0 when the device holds the format (label and UUID set), 1 when not. */
-int fsp_linux_raid(struct fsp *p);
-int fsp_lvm2(struct fsp *p);
-int fsp_luks(struct fsp *p);
-int fsp_vfat(struct fsp *p);
-int fsp_swsuspend(struct fsp *p);
-int fsp_swap(struct fsp *p);
-int fsp_xfs(struct fsp *p);
-int fsp_ext4dev(struct fsp *p);
-int fsp_ext4(struct fsp *p);
-int fsp_ext3(struct fsp *p);
-int fsp_ext2(struct fsp *p);
-int fsp_jbd(struct fsp *p);
-int fsp_udf(struct fsp *p);
-int fsp_iso9660(struct fsp *p);
-int fsp_ntfs(struct fsp *p);
-int fsp_squashfs(struct fsp *p);
-int fsp_squashfs3(struct fsp *p);
-int fsp_btrfs(struct fsp *p);
-int fsp_exfat(struct fsp *p);
-int fsp_f2fs(struct fsp *p);
-
-/* Checks the DOS partition table prober makes so as not to take a boot sector for one. */
-bool fsp_is_vfat(struct fsp *p);
-bool fsp_is_ntfs(struct fsp *p);
-
-/* Partition tables: the type's name ("dos", "gpt", "PMBR") or NULL. */
-const char *fsp_partition_table(struct fsp *p);
-/* Whether [off, off+len) lies inside one partition of the table (the RAID
- * prober ignores a superblock that belongs to the last partition). */
-bool fsp_covered_by_partition(struct fsp *p, uint64_t off, uint64_t len);
 
 #endif
