@@ -34,6 +34,7 @@
 
 static struct settings S;
 static struct term T;
+static struct shell SHELL;         /* the typed target and the history, kept between visits */
 static struct config CFG;
 static struct target_list TL;      /* every target of every source */
 static struct strlist messages;    /* problems and errors, kept until restart */
@@ -470,9 +471,9 @@ static void menu_other(enum menu_action a, struct menu *m)
 		return;
 	}
 	if (a == MENU_SHELL) {
-		shell_run(&T, &h);
+		shell_run(&SHELL, &T, &h);
 	} else if (a == MENU_DISKS || a == MENU_LOG) {
-		shell_exec(&T, &h, a == MENU_DISKS ? "disks" : "log");
+		shell_exec(&SHELL, &T, &h, a == MENU_DISKS ? "disks" : "log");
 		wait_any_key();
 	} else if (a == MENU_EDIT) {
 		edit_and_boot(&TL.v[m->selected]);

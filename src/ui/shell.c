@@ -1,3 +1,6 @@
+/* The shell: the configuration syntax typed live (root, kernel, initrd, …,
+ * boot), its one table of commands, and the loop that reads lines. The disk
+ * commands are in shell_fs.c, completion in shell_complete.c. */
 #include "shell.h"
 
 #include <stdio.h>
@@ -9,18 +12,8 @@
 #include "disk.h"
 #include "log.h"
 #include "pager.h"
-#include "shell_int.h"
-
-struct shell_state SH;
-
-bool shell_interrupted(struct term *t)
-{
-	int k;
-	while ((k = term_key(t, 0, -1)) != KEY_TIMEOUT && k != KEY_EVENT)
-		if (k == 3)
-			return true;
-	return false;
-}
+#include "shell_complete.h"
+#include "shell_fs.h"
 
 static void say(struct term *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct term *t, const char *fmt, ...)
@@ -71,7 +64,7 @@ static bool valid_path(struct term *t, const char *arg)
 	return ok;
 }
 
-static void cmd_root(struct term *t, const char *arg)
+static void cmd_root(struct shell *sh, struct term *t, const char *arg)
 {
 	if (!need_arg(t, "root", arg, "a device"))
 		return;
@@ -90,56 +83,56 @@ static void cmd_root(struct term *t, const char *arg)
 		say(t, "root is %s (%s%s%s)", dev, fi->name, fi->fstype ? ", " : "",
 		    fi->fstype ? fi->fstype : "");
 	free(err);
-	free(SH.tgt.root);
-	SH.tgt.root = dev;
+	free(sh->tgt.root);
+	sh->tgt.root = dev;
 }
 
-static void cmd_kernel(struct term *t, const char *arg)
+static void cmd_kernel(struct shell *sh, struct term *t, const char *arg)
 {
 	if (!need_arg(t, "kernel", arg, "a path") || !valid_path(t, arg))
 		return;
-	free(SH.tgt.kernel);
-	SH.tgt.kernel = xstrdup(arg);
+	free(sh->tgt.kernel);
+	sh->tgt.kernel = xstrdup(arg);
 }
 
-static void cmd_initrd(struct term *t, const char *arg)
+static void cmd_initrd(struct shell *sh, struct term *t, const char *arg)
 {
 	if (!need_arg(t, "initrd", arg, "a path") || !valid_path(t, arg))
 		return;
-	sl_push(&SH.tgt.initrds, arg);
-	if (SH.tgt.initrds.n > 1)
-		say(t, "%zu initrds: they are loaded one after the other", SH.tgt.initrds.n);
+	sl_push(&sh->tgt.initrds, arg);
+	if (sh->tgt.initrds.n > 1)
+		say(t, "%zu initrds: they are loaded one after the other", sh->tgt.initrds.n);
 }
 
-static void cmd_cmdline(struct term *t, const char *arg)
+static void cmd_cmdline(struct shell *sh, struct term *t, const char *arg)
 {
-	free(SH.tgt.cmdline);
-	SH.tgt.cmdline = *arg ? xstrdup(arg) : NULL;
+	free(sh->tgt.cmdline);
+	sh->tgt.cmdline = *arg ? xstrdup(arg) : NULL;
 }
 
-static void cmd_module(struct term *t, const char *arg)
+static void cmd_module(struct shell *sh, struct term *t, const char *arg)
 {
 	if (!need_arg(t, "module", arg, "a path"))
 		return;
 	size_t n = strcspn(arg, " \t");
 	char *path = xstrndup(arg, n);
 	if (valid_path(t, path))
-		target_add_module(&SH.tgt, path, arg + n + strspn(arg + n, " \t"), false);
+		target_add_module(&sh->tgt, path, arg + n + strspn(arg + n, " \t"), false);
 	free(path);
 }
 
-static void cmd_reset_vga(struct term *t, const char *arg)
+static void cmd_reset_vga(struct shell *sh, struct term *t, const char *arg)
 {
 	if (!strcmp(arg, "off"))
-		SH.tgt.flags &= ~(unsigned)TF_RESET_VGA;
+		sh->tgt.flags &= ~(unsigned)TF_RESET_VGA;
 	else
-		SH.tgt.flags |= TF_RESET_VGA;
+		sh->tgt.flags |= TF_RESET_VGA;
 }
 
 /* The typed target, as the configuration file would say it. */
-static void cmd_show(struct term *t, const char *arg)
+static void cmd_show(struct shell *sh, struct term *t, const char *arg)
 {
-	const struct target *g = &SH.tgt;
+	const struct target *g = &sh->tgt;
 	say(t, "root %s", g->root ? g->root : "(not set)");
 	say(t, "kernel %s", g->kernel ? g->kernel : "(not set)");
 	for (size_t i = 0; i < g->initrds.n; i++)
@@ -157,9 +150,10 @@ static bool on_root_device(const char *path)
 	return path[0] != '(';
 }
 
-static void cmd_boot(struct term *t, const struct shell_hooks *h)
+static void cmd_boot(struct shell *sh, struct term *t, const char *arg)
 {
-	const struct target *g = &SH.tgt;
+	const struct shell_hooks *h = sh->hooks;
+	const struct target *g = &sh->tgt;
 	if (!g->kernel) {
 		say(t, "Nothing to boot yet: give a kernel first, for example: kernel /boot/vmlinuz");
 		return;
@@ -193,8 +187,9 @@ static void cmd_boot(struct term *t, const struct shell_hooks *h)
 	target_free(&b);
 }
 
-static void cmd_power(struct term *t, const struct shell_hooks *h, bool off)
+static void power(struct shell *sh, struct term *t, bool off)
 {
+	const struct shell_hooks *h = sh->hooks;
 	if (h && h->power) {
 		h->power(off, h->ctx);
 		return;
@@ -211,30 +206,52 @@ static void cmd_power(struct term *t, const struct shell_hooks *h, bool off)
 	say(t, "The kernel refused to %s.", off ? "power off" : "restart");
 }
 
-static const struct {
-	const char *name, *args, *help;
-} commands[] = {
-	{"root", "DEVICE", "device that paths without (DEVICE) are on: sda1, LABEL=x, UUID=y"},
-	{"kernel", "PATH", "the kernel to boot"},
-	{"initrd", "PATH", "an initrd; each initrd line adds one"},
-	{"cmdline", "TEXT", "the kernel command line"},
-	{"append", "TEXT", "the same as cmdline"},
-	{"module", "PATH [ARGS]", "a Multiboot module with its command line"},
-	{"reset-vga", "[off]", "reset the VGA adapter to text mode before the jump"},
-	{"show", "", "what root, kernel, initrd… have set so far"},
-	{"boot", "", "boot what was given"},
-	{"disks", "", "every disk and partition with type, label, UUID and size"},
-	{"ls", "[DIR]", "the files in a folder (folders end in /); alone, the devices"},
-	{"find", "PATTERN [DIR]", "files whose name matches (* and ?) below DIR"},
-	{"cat", "FILE", "show a file"},
-	{"log", "", "the debug messages (E errors, W warnings)"},
-	{"help", "", "this list"},
-	{"reboot", "", "restart the machine"},
-	{"poweroff", "", "switch the machine off"},
-	{"exit", "", "back to the menu"},
+static void cmd_reboot(struct shell *sh, struct term *t, const char *arg)
+{
+	power(sh, t, false);
+}
+
+static void cmd_poweroff(struct shell *sh, struct term *t, const char *arg)
+{
+	power(sh, t, true);
+}
+
+static void cmd_log(struct shell *sh, struct term *t, const char *arg)
+{
+	pager_show_log(t);
+}
+
+static void cmd_help(struct shell *sh, struct term *t, const char *arg);
+
+/* Every command of the shell, in the order help lists them. */
+static const struct shell_cmd commands[] = {
+	{"root", "DEVICE", "device that paths without (DEVICE) are on: sda1, LABEL=x, UUID=y",
+	 cmd_root, SH_NO_PATH, true},
+	{"kernel", "PATH", "the kernel to boot", cmd_kernel, SH_PATH_FIRST, false},
+	{"initrd", "PATH", "an initrd; each initrd line adds one", cmd_initrd, SH_PATH_FIRST, false},
+	{"cmdline", "TEXT", "the kernel command line", cmd_cmdline, SH_NO_PATH, false},
+	{"append", "TEXT", "the same as cmdline", cmd_cmdline, SH_NO_PATH, false},
+	{"module", "PATH [ARGS]", "a Multiboot module with its command line", cmd_module,
+	 SH_PATH_FIRST, false},
+	{"reset-vga", "[off]", "reset the VGA adapter to text mode before the jump", cmd_reset_vga,
+	 SH_NO_PATH, false},
+	{"show", "", "what root, kernel, initrd… have set so far", cmd_show, SH_NO_PATH, false},
+	{"boot", "", "boot what was given", cmd_boot, SH_NO_PATH, false},
+	{"disks", "", "every disk and partition with type, label, UUID and size", shell_cmd_disks,
+	 SH_NO_PATH, false},
+	{"ls", "[DIR]", "the files in a folder (folders end in /); alone, the devices", shell_cmd_ls,
+	 SH_PATH_FIRST, false},
+	{"find", "PATTERN [DIR]", "files whose name matches (* and ?) below DIR", shell_cmd_find,
+	 SH_PATH_SECOND, false},
+	{"cat", "FILE", "show a file", shell_cmd_cat, SH_PATH_FIRST, false},
+	{"log", "", "the debug messages (E errors, W warnings)", cmd_log, SH_NO_PATH, false},
+	{"help", "", "this list", cmd_help, SH_NO_PATH, false},
+	{"reboot", "", "restart the machine", cmd_reboot, SH_NO_PATH, false},
+	{"poweroff", "", "switch the machine off", cmd_poweroff, SH_NO_PATH, false},
+	{"exit", "", "back to the menu", NULL, SH_NO_PATH, false},
 };
 
-static void cmd_help(struct term *t)
+static void cmd_help(struct shell *sh, struct term *t, const char *arg)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		char *head = xasprintf("%s %s", commands[i].name, commands[i].args);
@@ -245,7 +262,7 @@ static void cmd_help(struct term *t)
 		     "Up/Down recall lines, Ctrl-C abandons one.\r\n");
 }
 
-bool shell_exec(struct term *t, const struct shell_hooks *h, const char *line)
+bool shell_exec(struct shell *sh, struct term *t, const struct shell_hooks *h, const char *line)
 {
 	char *copy = xstrdup(line), *cmd = str_trim(copy);
 	size_t n = strcspn(cmd, " \t");
@@ -254,66 +271,67 @@ bool shell_exec(struct term *t, const struct shell_hooks *h, const char *line)
 		*arg++ = 0;
 	arg = str_trim(arg);
 	bool go_on = true;
+	const struct shell_hooks *outer = sh->hooks;
+	sh->hooks = h;
+	size_t i = 0;
+	while (i < ARRAY_SIZE(commands) && strcmp(cmd, commands[i].name))
+		i++;
 	if (!*cmd || *cmd == '#')
 		;
-	else if (!strcmp(cmd, "root")) cmd_root(t, arg);
-	else if (!strcmp(cmd, "kernel")) cmd_kernel(t, arg);
-	else if (!strcmp(cmd, "initrd")) cmd_initrd(t, arg);
-	else if (!strcmp(cmd, "cmdline") || !strcmp(cmd, "append")) cmd_cmdline(t, arg);
-	else if (!strcmp(cmd, "module")) cmd_module(t, arg);
-	else if (!strcmp(cmd, "reset-vga")) cmd_reset_vga(t, arg);
-	else if (!strcmp(cmd, "show")) cmd_show(t, arg);
-	else if (!strcmp(cmd, "boot")) cmd_boot(t, h);
-	else if (!strcmp(cmd, "disks")) cmd_disks(t, arg);
-	else if (!strcmp(cmd, "ls")) cmd_ls(t, arg);
-	else if (!strcmp(cmd, "find")) cmd_find(t, arg);
-	else if (!strcmp(cmd, "cat")) cmd_cat(t, arg);
-	else if (!strcmp(cmd, "log")) pager_show_log(t);
-	else if (!strcmp(cmd, "help")) cmd_help(t);
-	else if (!strcmp(cmd, "reboot")) cmd_power(t, h, false);
-	else if (!strcmp(cmd, "poweroff")) cmd_power(t, h, true);
-	else if (!strcmp(cmd, "exit")) go_on = false;
-	else say(t, "Unknown command '%s'. Type help for the list of commands.", cmd);
+	else if (i == ARRAY_SIZE(commands))
+		say(t, "Unknown command '%s'. Type help for the list of commands.", cmd);
+	else if (commands[i].run)
+		commands[i].run(sh, t, arg);
+	else
+		go_on = false;
+	sh->hooks = outer;
 	free(copy);
 	return go_on;
 }
 
-static void on_event(void *ctx)
+size_t shell_complete(void *ctx, const char *line, size_t cursor, struct strlist *words)
 {
-	const struct shell_hooks *h = ctx;
-	if (h->on_event)
-		h->on_event(h->ctx);
+	const struct shell *sh = ctx;
+	return shell_complete_line(commands, ARRAY_SIZE(commands), sh ? sh->tgt.root : NULL, line,
+				   cursor, words);
 }
 
-void shell_run(struct term *t, const struct shell_hooks *h)
+static void on_event(void *ctx)
 {
-	if (!SH.le_ready) {
-		le_init(&SH.le, t);
-		SH.le_ready = true;
+	const struct shell *sh = ctx;
+	if (sh->hooks->on_event)
+		sh->hooks->on_event(sh->hooks->ctx);
+}
+
+void shell_run(struct shell *sh, struct term *t, const struct shell_hooks *h)
+{
+	if (!sh->le_ready) {
+		le_init(&sh->le, t);
+		sh->le_ready = true;
 	}
-	SH.le.t = t;
-	SH.le.complete = shell_complete;
-	SH.le.event_fd = h ? h->event_fd : -1;
-	SH.le.on_event = h && h->on_event ? on_event : NULL;
-	SH.le.ctx = (void *)h;
+	sh->le.t = t;
+	sh->le.complete = shell_complete;
+	sh->le.event_fd = h ? h->event_fd : -1;
+	sh->le.on_event = h && h->on_event ? on_event : NULL;
+	sh->le.ctx = sh;
+	sh->hooks = h;
 	term_puts(t, "\033[H\033[2J");
 	term_puts(t, "kexec-loader shell. Type help for the commands, exit to go back to the menu.\r\n");
 	for (;;) {
 		char *line = NULL;
-		if (le_read(&SH.le, SHELL_PROMPT, &line) != LE_LINE)
+		if (le_read(&sh->le, SHELL_PROMPT, &line) != LE_LINE)
 			continue;
-		bool go_on = shell_exec(t, h, line);
+		bool go_on = shell_exec(sh, t, h, line);
 		free(line);
 		if (!go_on)
 			return;
 	}
 }
 
-void shell_reset(void)
+void shell_reset(struct shell *sh)
 {
-	target_free(&SH.tgt);
-	if (!SH.le_ready)
-		return;
-	le_free(&SH.le);
-	SH.le_ready = false;
+	target_free(&sh->tgt);
+	if (sh->le_ready)
+		le_free(&sh->le);
+	*sh = (struct shell){0};
 }

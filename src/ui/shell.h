@@ -1,8 +1,9 @@
-/* The shell (SPEC section 7): the configuration syntax typed live, and
+/* The shell (docs/kexec-loader.8, SHELL): the configuration syntax typed live, and
  * commands to look at the disks. */
 #ifndef KL_SHELL_H
 #define KL_SHELL_H
 #include <stdbool.h>
+#include "shell_state.h"
 #include "target.h"
 #include "term.h"
 
@@ -20,14 +21,14 @@ struct shell_hooks {
 
 #define SHELL_PROMPT "kexec-loader> "
 
-/* Runs the shell until `exit`. The target being typed and the history are
- * kept for the next time. */
-void shell_run(struct term *t, const struct shell_hooks *h);
+/* Runs the shell until `exit`. The target being typed and the history stay
+ * in sh (zeroed at first) for the next time. */
+void shell_run(struct shell *sh, struct term *t, const struct shell_hooks *h);
 /* Runs one command line; false when it was `exit`. */
-bool shell_exec(struct term *t, const struct shell_hooks *h, const char *line);
-/* Tab completion of a shell line (an le_complete_fn). */
+bool shell_exec(struct shell *sh, struct term *t, const struct shell_hooks *h, const char *line);
+/* Tab completion of a shell line (an le_complete_fn; ctx: the struct shell). */
 size_t shell_complete(void *ctx, const char *line, size_t cursor, struct strlist *words);
 /* Forgets the typed target, the root device and the history. */
-void shell_reset(void);
+void shell_reset(struct shell *sh);
 
 #endif

@@ -2,12 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "disk.h"
-#include "shell_int.h"
-
-static const char *const command_names[] = {
-	"append", "boot", "cat", "cmdline", "disks", "exit", "find", "help", "initrd", "kernel",
-	"log", "ls", "module", "poweroff", "reboot", "reset-vga", "root", "show",
-};
+#include "shell_complete.h"
 
 static void add_if(struct strlist *words, const char *prefix, size_t n, char *word)
 {
@@ -35,9 +30,9 @@ static void devices(struct strlist *words, const char *prefix, size_t n, bool in
 	}
 }
 
-static void paths(struct strlist *words, const char *word, size_t n)
+static void paths(struct strlist *words, const char *root, const char *word, size_t n)
 {
-	if ((n && word[0] == '(' && !memchr(word, ')', n)) || (n == 0 && !SH.tgt.root)) {
+	if ((n && word[0] == '(' && !memchr(word, ')', n)) || (n == 0 && !root)) {
 		devices(words, word, n, true);
 		return;
 	}
@@ -50,7 +45,7 @@ static void paths(struct strlist *words, const char *word, size_t n)
 	size_t name_len = n - (size_t)(name - word);
 	struct strlist names = {0};
 	struct fsio *io = disk_fsio();
-	if (io->list(io->ctx, SH.tgt.root, dir, &names) == 0) {
+	if (io->list(io->ctx, root, dir, &names) == 0) {
 		for (size_t i = 0; i < names.n; i++) {
 			const char *e = names.v[i];
 			if (e[0] == '.' && (name_len == 0 || name[0] != '.'))
@@ -63,25 +58,32 @@ static void paths(struct strlist *words, const char *word, size_t n)
 	free(dir);
 }
 
-static bool takes_path(const char *cmd, size_t n, bool first_arg)
+static int by_name(const void *a, const void *b)
 {
-	static const char *const with_path[] = {"kernel", "initrd", "module", "ls", "cat"};
-	for (size_t i = 0; i < ARRAY_SIZE(with_path); i++)
-		if (strlen(with_path[i]) == n && !strncmp(cmd, with_path[i], n))
-			return first_arg;
-	/* find PATTERN DIR: the folder comes second */
-	return n == 4 && !strncmp(cmd, "find", 4) && !first_arg;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t shell_complete(void *ctx, const char *line, size_t cursor, struct strlist *words)
+/* The command of cmds named by the n bytes at name, or NULL. */
+static const struct shell_cmd *find_cmd(const struct shell_cmd *cmds, size_t ncmds,
+					const char *name, size_t n)
+{
+	for (size_t i = 0; i < ncmds; i++)
+		if (strlen(cmds[i].name) == n && !strncmp(cmds[i].name, name, n))
+			return &cmds[i];
+	return NULL;
+}
+
+size_t shell_complete_line(const struct shell_cmd *cmds, size_t ncmds, const char *root,
+			   const char *line, size_t cursor, struct strlist *words)
 {
 	size_t start = strspn(line, " \t");
 	if (start > cursor)
 		return cursor;
 	size_t cmd_end = start + strcspn(line + start, " \t");
 	if (cursor <= cmd_end) {
-		for (size_t i = 0; i < ARRAY_SIZE(command_names); i++)
-			add_if(words, line + start, cursor - start, xstrdup(command_names[i]));
+		for (size_t i = 0; i < ncmds; i++)
+			add_if(words, line + start, cursor - start, xstrdup(cmds[i].name));
+		qsort(words->v, words->n, sizeof(*words->v), by_name);
 		return start;
 	}
 	size_t ws = cursor;
@@ -89,9 +91,10 @@ size_t shell_complete(void *ctx, const char *line, size_t cursor, struct strlist
 		ws--;
 	size_t arg_start = cmd_end + strspn(line + cmd_end, " \t");
 	bool first_arg = ws == arg_start;
-	const char *cmd = line + start;
-	size_t cmd_len = cmd_end - start;
-	if (cmd_len == 4 && !strncmp(cmd, "root", 4)) {
+	const struct shell_cmd *cmd = find_cmd(cmds, ncmds, line + start, cmd_end - start);
+	if (!cmd)
+		return ws;
+	if (cmd->device_arg) {
 		bool paren = ws < cursor && line[ws] == '(';
 		devices(words, line + ws + paren, cursor - ws - paren, false);
 		if (paren)
@@ -100,8 +103,8 @@ size_t shell_complete(void *ctx, const char *line, size_t cursor, struct strlist
 				free(words->v[i]);
 				words->v[i] = w;
 			}
-	} else if (takes_path(cmd, cmd_len, first_arg)) {
-		paths(words, line + ws, cursor - ws);
+	} else if (cmd->path_arg == (first_arg ? SH_PATH_FIRST : SH_PATH_SECOND)) {
+		paths(words, root, line + ws, cursor - ws);
 	}
 	return ws;
 }

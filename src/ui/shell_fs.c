@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include "disk.h"
 #include "pager.h"
-#include "shell_int.h"
+#include "shell_fs.h"
 #include "userfile.h"
 
 #define LIST_MAX 20000       /* names read from one folder */
@@ -36,7 +36,7 @@ static int width_of(const char *s, int w)
 	return n > w ? n : w;
 }
 
-void cmd_disks(struct term *t, const char *arg)
+void shell_cmd_disks(struct shell *sh, struct term *t, const char *arg)
 {
 	const struct fsinfo *v;
 	disk_rescan();
@@ -154,14 +154,14 @@ static void report(struct term *t, const char *err)
 	free(s);
 }
 
-void cmd_ls(struct term *t, const char *arg)
+void shell_cmd_ls(struct shell *sh, struct term *t, const char *arg)
 {
-	if (!*arg && !SH.tgt.root) {
+	if (!*arg && !sh->tgt.root) {
 		list_devices(t);
 		return;
 	}
 	char *err = NULL;
-	int fd = disk_opendir(SH.tgt.root, *arg ? arg : "/", &err);
+	int fd = disk_opendir(sh->tgt.root, *arg ? arg : "/", &err);
 	if (fd < 0) {
 		report(t, err);
 		free(err);
@@ -188,10 +188,20 @@ struct finder {
 	bool stop;
 };
 
+/* Ctrl-C typed while find runs (other keys are dropped). */
+static bool interrupted(struct term *t)
+{
+	int k;
+	while ((k = term_key(t, 0, -1)) != KEY_TIMEOUT && k != KEY_EVENT)
+		if (k == 3)
+			return true;
+	return false;
+}
+
 /* Checks one name below the folder; returns false when find must stop. */
 static bool visit(struct finder *f, const char *name, const char *path, bool dir)
 {
-	if (++f->visited % 256 == 0 && shell_interrupted(f->t)) {
+	if (++f->visited % 256 == 0 && interrupted(f->t)) {
 		pager_puts(&f->p, "(stopped)\n");
 		return false;
 	}
@@ -243,7 +253,7 @@ static void walk(struct finder *f, int fd, struct strbuf *path, int depth)
 	close(fd);
 }
 
-void cmd_find(struct term *t, const char *arg)
+void shell_cmd_find(struct shell *sh, struct term *t, const char *arg)
 {
 	if (!*arg) {
 		term_puts(t, "find needs a pattern, for example: find vmlinuz* or find *.cfg (sda1)/boot\r\n");
@@ -252,13 +262,13 @@ void cmd_find(struct term *t, const char *arg)
 	size_t n = strcspn(arg, " \t");
 	char *pattern = xstrndup(arg, n);
 	const char *dir = arg + n + strspn(arg + n, " \t");
-	if (!*dir && !SH.tgt.root) {
+	if (!*dir && !sh->tgt.root) {
 		term_puts(t, "Which device? Give a folder, as in find PATTERN (sda1)/, or set root first.\r\n");
 		free(pattern);
 		return;
 	}
 	char *err = NULL;
-	int fd = disk_opendir(SH.tgt.root, *dir ? dir : "/", &err);
+	int fd = disk_opendir(sh->tgt.root, *dir ? dir : "/", &err);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		report(t, err ? err : "cannot read that folder");
@@ -283,14 +293,14 @@ void cmd_find(struct term *t, const char *arg)
 	free(pattern);
 }
 
-void cmd_cat(struct term *t, const char *arg)
+void shell_cmd_cat(struct shell *sh, struct term *t, const char *arg)
 {
 	if (!*arg) {
 		term_puts(t, "cat needs a file, for example: cat /boot/grub/grub.cfg\r\n");
 		return;
 	}
 	char *err = NULL;
-	int fd = disk_open(SH.tgt.root, arg, &err);
+	int fd = disk_open(sh->tgt.root, arg, &err);
 	if (fd == -UF_EDIR) {
 		char *s = safe_text(arg);
 		term_printf(t, "%s is a folder: use ls %s\r\n", s, s);

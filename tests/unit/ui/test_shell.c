@@ -8,7 +8,6 @@
 #include "disk.h"
 #include "log.h"
 #include "shell.h"
-#include "shell_int.h"
 #include "vt.h"
 #include "hostfile.h"
 
@@ -54,16 +53,18 @@ static int group_teardown(void **state)
 	return r;
 }
 
+static struct shell SH; /* the state the shell is given */
+
 static int setup(void **state)
 {
 	vt_open(&V);
-	shell_reset();
+	shell_reset(&SH);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	shell_reset();
+	shell_reset(&SH);
 	vt_close(&V);
 	return 0;
 }
@@ -86,7 +87,7 @@ static const struct shell_hooks hooks = {.boot = fake_boot, .event_fd = -1};
 static char *run(const char *line)
 {
 	free(vt_update(&V));
-	shell_exec(&V.t, &hooks, line);
+	shell_exec(&SH, &V.t, &hooks, line);
 	return vt_update(&V);
 }
 
@@ -306,7 +307,7 @@ static void log_marks_warnings_and_errors(void **state)
 static char *complete(const char *line)
 {
 	struct strlist words = {0};
-	size_t start = shell_complete(NULL, line, strlen(line), &words);
+	size_t start = shell_complete(&SH, line, strlen(line), &words);
 	struct strbuf sb = {0};
 	sb_printf(&sb, "%zu:", start);
 	for (size_t i = 0; i < words.n; i++)
@@ -335,7 +336,7 @@ static void tab_completes_commands_devices_and_paths(void **state)
 	check_completion("cmdline (sda1)/b", "8:");
 	check_completion("find (sda1)/b", "5:");         /* the pattern is not a path */
 	check_completion("find x (sda1)/e", "7:(sda1)/etc/");
-	shell_exec(&V.t, &hooks, "root sda1");
+	shell_exec(&SH, &V.t, &hooks, "root sda1");
 	check_completion("kernel /boot/g", "7:/boot/grub/");
 	check_completion("initrd /boot/grub/", "7:/boot/grub/grub.cfg");
 	check_completion("kernel /nothere/", "7:");
@@ -351,7 +352,7 @@ static void the_shell_runs_lines_with_history_until_exit(void **state)
 	vt_type(&V, "boot\r");
 	vt_type(&V, "exi\t\r");
 	boots = 0;
-	shell_run(&V.t, &hooks);
+	shell_run(&SH, &V.t, &hooks);
 	char *out = vt_update(&V);
 	assert_int_equal(boots, 1);
 	assert_str(booted.kernel, "/boot/vmlinuz-6.1");
@@ -378,7 +379,7 @@ static void long_lines_and_control_characters_do_no_harm(void **state)
 	}
 	strcat(keys, "\rexit\r");
 	vt_type(&V, keys);
-	shell_run(&V.t, &hooks);
+	shell_run(&SH, &V.t, &hooks);
 	char *out = vt_update(&V);
 	has(out, "Unknown command 'xxxxxxxx");
 	free(out);
