@@ -15,6 +15,7 @@
 #include "disk.h"
 #include "grub2.h"
 #include "json.h"
+#include "limits.h"
 #include "log.h"
 #include "sources.h"
 #include "userfile.h"
@@ -86,6 +87,10 @@ static int add_dev(const char *arg)
 	if (!path || !name) {
 		fprintf(stderr, "kexec-loader: --dev needs PATH,name=NAME (got '%s')\n", arg);
 		r = 2;
+	} else if (!*name || strchr(name, '/')) {
+		fprintf(stderr, "kexec-loader: --dev %s: the name must be a kernel device name such as "
+			"sda1, without '/' (got '%s')\n", path, name);
+		r = 2;
 	} else if (stat(path, &st) != 0) {
 		fprintf(stderr, "kexec-loader: --dev %s: %s; give a directory or a filesystem image\n",
 			path, strerror(errno));
@@ -129,9 +134,9 @@ static int read_config(const struct host_opts *o, struct config *c, struct diag_
 		return 0;
 	char *text;
 	size_t len;
-	int r = uf_read(o->config, 1 << 20, &text, &len);
+	int r = uf_read(o->config, KL_MAX_CONF_FILE, &text, &len);
 	if (r < 0) {
-		char *msg = uf_message(o->config, NULL, r);
+		char *msg = uf_message_max(o->config, NULL, r, KL_MAX_CONF_FILE);
 		fprintf(stderr, "kexec-loader: %s\n", msg);
 		free(msg);
 		return -1;
@@ -210,8 +215,11 @@ static int plan(const struct host_opts *o, const char *which, bool load)
 	if (collect(o, &k) < 0)
 		return 1;
 	char *end;
-	long idx = strtol(which, &end, 10);
-	int i = *which && !*end ? (int)idx : tl_find_title(&k.all, which);
+	errno = 0;
+	unsigned long long idx = strtoull(which, &end, 10);
+	bool number = *which >= '0' && *which <= '9' && !*end;
+	/* an index too big for the list is no target, not the index it wraps to */
+	long i = !number ? tl_find_title(&k.all, which) : errno || idx >= k.all.n ? -1 : (long)idx;
 	int r = 1;
 	if (i < 0 || (size_t)i >= k.all.n) {
 		fprintf(stderr, "kexec-loader: no target '%s' (there are %zu)\n", which, k.all.n);

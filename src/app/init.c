@@ -21,7 +21,9 @@
 #include "devices.h"
 #include "editor.h"
 #include "disk.h"
+#include "limits.h"
 #include "log.h"
+#include "userfile.h"
 #include "keymap.h"
 #include "menu.h"
 #include "password.h"
@@ -251,12 +253,15 @@ static bool read_config_file(const char *name, struct diag_list *d)
 	size_t len;
 	int fd = disk_open(boot_dev, path, &err);
 	bool ok = fd >= 0;
-	if (ok && read_file_fd(fd, 1 << 20, &text, &len) == 0) {
+	int r = ok ? read_file_fd(fd, KL_MAX_CONF_FILE, &text, &len) : 0;
+	if (ok && r == 0) {
 		log_info("reading %s on %s", path, boot_dev);
 		conf_parse(&CFG, d, text, len, path + 1, boot_dev);
 		free(text);
 	} else if (ok) {
-		add_message("%s on %s cannot be read (is it larger than 1 MB?)", path, boot_dev);
+		char *m = uf_message_max(path, boot_dev, r, KL_MAX_CONF_FILE);
+		add_message("%s", m);
+		free(m);
 	} else if (fd != -ENOENT) {
 		add_message("%s", err);
 	}

@@ -33,7 +33,11 @@ int plan_add(struct kexec_plan *p, const struct memmap *mm, const void *buf, siz
 		memsz = len;
 	uint64_t mem = align_down(addr, PAGE_SZ), end = align_up(addr + memsz, PAGE_SZ);
 	const struct plan_seg *o;
-	if (addr + memsz < addr || end > LIMIT_4G)
+	if (addr + memsz < addr || end < mem)
+		/* the end wraps past 2^64: its address would read as a low one */
+		*err = xasprintf("%s would start at 0x%" PRIx64 " and be 0x%" PRIx64 " bytes long, which "
+				 "runs past the end of any memory", what, addr, memsz);
+	else if (end > LIMIT_4G)
 		*err = xasprintf("%s would end at 0x%" PRIx64 ", above 4 GiB, where a 32-bit kernel "
 				 "cannot reach it", what, addr + memsz);
 	else if (p->nseg == PLAN_MAX_SEGS)

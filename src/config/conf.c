@@ -268,6 +268,21 @@ static void d_kmod(struct conf_reader *r, const char *arg)
 	c->nkmods++;
 }
 
+/* ITERATIONS.SALT.HASH: a number, then two runs of hex of even length. */
+static bool hash_well_formed(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	if (!n || n > 8 || s[n] != '.' || strtoul(s, NULL, 10) - 1 >= 10000000)
+		return false;
+	s += n + 1;
+	for (int part = 0; part < 2; part++, s += n + 1) {
+		n = strspn(s, "0123456789abcdefABCDEF");
+		if (!n || n % 2 || s[n] != (part ? 0 : '.'))
+			return false;
+	}
+	return true;
+}
+
 static void d_password(struct conf_reader *r, const char *arg)
 {
 	if (!need_arg(r, "password", arg))
@@ -277,6 +292,9 @@ static void d_password(struct conf_reader *r, const char *arg)
 			"(grub.pbkdf2.sha512.…); ignored", arg);
 		return;
 	}
+	if (!hash_well_formed(arg + strlen("grub.pbkdf2.sha512.")))
+		diag(r, "the password hash is damaged (it must read grub.pbkdf2.sha512.ITERATIONS.SALT.HASH, "
+			"SALT and HASH in hex); the shell and the editor stay locked until it is fixed%s", "");
 	free(r->c->password);
 	r->c->password = xstrdup(arg);
 }
@@ -318,7 +336,8 @@ void conf_parse(struct config *c, struct diag_list *d, const char *text, size_t 
 		const char *name, const char *device)
 {
 	struct conf_reader r = {.c = c, .d = d, .name = name, .device = device};
-	size_t pos = 0;
+	/* Windows editors start UTF-8 files with a byte-order mark: not a directive */
+	size_t pos = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - text - pos) : len - pos;

@@ -1,5 +1,6 @@
 #include "sources.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,7 +17,21 @@ struct src {
 	const struct fsio *io;
 	struct diag_list *d;
 	struct target_list found;
+	const char *damaged; /* the last device said to be unreadable: once is enough */
 };
+
+/* An answer other than "not there" means the filesystem itself fails (a
+ * damaged one gives EBADMSG or EUCLEAN, a dying disk EIO): say so, or the
+ * user sees no targets and no reason. */
+static void check_answer(struct src *s, const char *dev, const char *path, int r)
+{
+	if (r >= 0 || r == -ENOENT || r == -ENOTDIR || (s->damaged && !strcmp(s->damaged, dev)))
+		return;
+	s->damaged = dev;
+	diag_add(s->d, dev, 0, "the filesystem cannot be read (%s, looking at %s): it may be "
+		 "damaged; check it with fsck from another system (kexec-loader never repairs a "
+		 "disk)", strerror(-r), path);
+}
 
 static char *to_device(void *ctx, const char *grubname)
 {
@@ -28,10 +43,12 @@ static char *from_device(void *ctx, const char *kname)
 	return grubdev_from_device(ctx, kname);
 }
 
-static bool exists(const struct src *s, const char *dev, const char *path)
+static bool exists(struct src *s, const char *dev, const char *path)
 {
 	bool is_dir;
-	return s->io->stat(s->io->ctx, dev, path, &is_dir) == 0 && !is_dir;
+	int r = s->io->stat(s->io->ctx, dev, path, &is_dir);
+	check_answer(s, dev, path, r);
+	return r == 0 && !is_dir;
 }
 
 /* The GRUB devices for files of one folder: grub-map lines, its device.map,
@@ -115,7 +132,7 @@ static void grub_autodetect(struct src *s, const char *dev, bool *blscfg)
 		if ((found = grub_folder(s, dev, dirs[i], false)))
 			*blscfg = runs_blscfg(s, dev, dirs[i]);
 	struct strlist efi = {0};
-	s->io->list(s->io->ctx, dev, "/EFI", &efi);
+	check_answer(s, dev, "/EFI", s->io->list(s->io->ctx, dev, "/EFI", &efi));
 	for (size_t i = 0; i < efi.n; i++) {
 		if (!str_ends(efi.v[i], "/"))
 			continue;
@@ -133,7 +150,7 @@ static void bls_autodetect(struct src *s, const char *dev)
 	static const char *const dirs[] = {"/loader/entries", "/boot/loader/entries"};
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		struct bls_opts o = {s->io, dev, dirs[i], NULL, NULL, true};
-		bls_load(&o, &s->found, s->d);
+		check_answer(s, dev, dirs[i], bls_load(&o, &s->found, s->d));
 	}
 }
 
@@ -272,7 +289,7 @@ static void drop_repeats(struct target_list *l)
 void sources_collect(const struct config *c, const struct fsio *io, const char *boot_device,
 		     struct target_list *out, struct diag_list *d)
 {
-	struct src s = {c, io, d, {0}};
+	struct src s = {c, io, d, {0}, NULL};
 	tl_init(&s.found);
 	if (c->grub_path) {
 		char *dev, *path;

@@ -146,3 +146,13 @@ char *uf_message(const char *path, const char *dev, int code)
 		return xasprintf("%s%s%s is too large to read", path, on, d);
 	return xasprintf("cannot read %s%s%s: %s", path, on, d, strerror(e));
 }
+
+char *uf_message_max(const char *path, const char *dev, int code, size_t max)
+{
+	if (code != -EFBIG)
+		return uf_message(path, dev, code);
+	bool mib = max >= (1 << 20);
+	return xasprintf("%s%s%s is larger than %zu %s, the most kexec-loader reads of such a file",
+			 path, dev ? " on " : "", dev ? dev : "", mib ? max >> 20 : max >> 10,
+			 mib ? "MiB" : "KiB");
+}

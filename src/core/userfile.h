@@ -65,5 +65,8 @@ const char *uf_strerror(int code);
  * "file /boot/vmlinuz not found on sda1", "cannot read /x on sda1: I/O error".
  * code is negative as returned. Owned by the caller. */
 char *uf_message(const char *path, const char *dev, int code);
+/* The same, saying for -EFBIG how much kexec-loader reads of such a file
+ * (max bytes, limits.h): "… is larger than 4 MiB, the most read of it". */
+char *uf_message_max(const char *path, const char *dev, int code, size_t max);
 
 #endif

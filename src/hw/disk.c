@@ -79,10 +79,36 @@ static void dev_free(struct dev *d)
 	free(d->mnt);
 }
 
+/* The disk and partition number a kernel name stands for, as the kernel
+ * names them: sda1 is partition 1 of sda, nvme0n1p2 and mmcblk0p1 carry a
+ * 'p'; anything else (vdb, sr0, loop0) is a whole disk. A directory given in
+ * host mode as sda1 is then partition 1 of sda to GRUB's (hd0,1) too. */
+static void kname_split(const char *name, char **disk, int *partno)
+{
+	size_t n = strlen(name), digits = 0;
+	while (digits < n && name[n - 1 - digits] >= '0' && name[n - 1 - digits] <= '9')
+		digits++;
+	size_t stem = n - digits;
+	bool lettered = stem > 2 && name[stem - 1] >= 'a' && name[stem - 1] <= 'z' &&
+			(str_starts(name, "sd") || str_starts(name, "hd") || str_starts(name, "vd") ||
+			 str_starts(name, "xvd"));
+	bool with_p = stem > 1 && name[stem - 1] == 'p' && name[stem - 2] >= '0' &&
+		      name[stem - 2] <= '9';
+	if (digits && digits < 6 && (lettered || with_p)) {
+		*disk = xstrndup(name, stem - with_p);
+		*partno = atoi(name + stem);
+	} else {
+		*disk = xstrdup(name);
+		*partno = 0;
+	}
+}
+
 void disk_add_dir(const char *dir, const char *name, const char *fstype, const char *label,
 		  const char *uuid)
 {
 	struct dev *d = dev_new(name);
+	free((char *)d->info.disk);
+	kname_split(name, (char **)&d->info.disk, &d->info.partno);
 	d->info.fstype = dup_or_null(fstype);
 	d->info.label = dup_or_null(label);
 	d->info.uuid = dup_or_null(uuid);

@@ -124,7 +124,7 @@ int grub2_load(const struct grub2_opts *o, struct target_list *out, struct diag_
 		g_run_text(&I, buf, len, o->path, o->device, 0);
 		g_menu_finish(&I, out);
 	} else {
-		diag_take(d, uf_message(o->path, o->device, r));
+		diag_take(d, uf_message_max(o->path, o->device, r, G_MAX_FILE));
 	}
 	gi_free(&I);
 	sl_free(&top);
