@@ -493,6 +493,8 @@ static void menu_step(struct menu *m)
 		return;
 	}
 	enum menu_action a = menu_run(m);
+	if (a == MENU_EMPTY)
+		return;
 	m->countdown = false;
 	if (a == MENU_BOOT)
 		try_boot((size_t)m->selected);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include "log.h"
 
 #define MAX_MESSAGES 6
@@ -133,21 +134,43 @@ static int wait_key(struct menu *m, int timeout_ms, bool *changed)
 	}
 }
 
-/* Counts down; returns true when it ran out or Enter was pressed. */
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Counts down; returns true when it ran out or Enter was pressed. Only a
+ * key stops it: a device that comes or goes (a USB stick enumerating, a disc
+ * put in a drive) changes the list, and the selection stays on the default,
+ * which is what will boot. Each second ends at its own deadline, so events
+ * arriving all the time cannot hold the countdown back. */
 static bool count_down(struct menu *m)
 {
 	int left = m->targets->timeout;
+	long next = now_ms() + 1000;
 	while (left > 0) {
+		if (!m->targets->n)
+			return false;
 		if (!m->hidden)
 			term_printf(m->term, "\rBooting '%s' in %d seconds \033[K",
 				    m->targets->v[m->selected].title, left);
 		bool changed = false;
-		int k = wait_key(m, 1000, &changed);
+		long wait = next - now_ms();
+		int k = wait_key(m, wait > 0 ? (int)wait : 0, &changed);
 		if (k == KEY_TIMEOUT) {
 			left--;
+			next += 1000;
 			continue;
 		}
-		if (k == KEY_NONE && !changed)
+		if (changed) {
+			m->selected = (int)tl_default(m->targets);
+			if (!m->hidden && m->targets->n)
+				draw(m);
+			continue;
+		}
+		if (k == KEY_NONE)
 			continue;
 		m->countdown = false;
 		m->hidden = false;
@@ -179,6 +202,8 @@ enum menu_action menu_run(struct menu *m)
 	if (!m->countdown || m->targets->timeout <= 0)
 		m->hidden = false;
 	for (;;) {
+		if (!m->targets->n)
+			return MENU_EMPTY; /* every disk with a target went away */
 		if (m->selected < 0 || m->selected >= (int)m->targets->n)
 			m->selected = 0;
 		if (redraw && !m->hidden)

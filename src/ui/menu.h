@@ -5,7 +5,8 @@
 #include "target.h"
 #include "term.h"
 
-enum menu_action { MENU_BOOT, MENU_SHELL, MENU_EDIT, MENU_DISKS, MENU_LOG };
+/* MENU_EMPTY: the list became empty (the disks holding targets went away). */
+enum menu_action { MENU_BOOT, MENU_SHELL, MENU_EDIT, MENU_DISKS, MENU_LOG, MENU_EMPTY };
 
 struct menu {
 	struct term *term;
