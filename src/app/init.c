@@ -87,6 +87,8 @@ static void kernel_log_to_tty2(void)
 	prctl(PR_SET_NAME, "kl-kmsg");
 	int in = open("/dev/kmsg", O_RDONLY | O_CLOEXEC);
 	int out = open("/dev/tty2", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (out >= 0)
+		term_raw_output(out);
 	char buf[8192];
 	for (;;) {
 		ssize_t n = read(in, buf, sizeof(buf) - 2);
@@ -111,8 +113,10 @@ static void setup_debug_log(void)
 	bool is_dev = str_starts(S.debug_tty, "/dev/");
 	int flags = O_WRONLY | O_NOCTTY | O_CLOEXEC | (is_dev ? 0 : O_CREAT | O_APPEND);
 	int fd = open(S.debug_tty, flags, 0644);
-	if (fd >= 0)
+	if (fd >= 0) {
+		term_raw_output(fd);
 		log_set_fd(fd);
+	}
 	debug_fd = fd;
 	log_info("kexec-loader %s starting", KL_VERSION);
 	if (fd < 0)
@@ -177,8 +181,10 @@ static void add_message(const char *fmt, ...)
  * or go); keeps the selection on the same target when it is still there. */
 static void rebuild_targets(int *selected)
 {
-	char *title = selected && *selected >= 0 && (size_t)*selected < TL.n
-			      ? xstrdup(TL.v[*selected].title) : NULL;
+	struct target was;
+	bool keep = selected && *selected >= 0 && (size_t)*selected < TL.n;
+	if (keep)
+		target_copy(&was, &TL.v[*selected]);
 	struct diag_list d = {0};
 	tl_free(&TL);
 	sources_collect(&CFG, disk_fsio(), boot_dev, &TL, &d);
@@ -192,11 +198,11 @@ static void rebuild_targets(int *selected)
 	sl_copy(&shown, &source_msgs);
 	sl_copy(&shown, &messages);
 	log_info("%zu boot targets", TL.n);
-	if (title) {
-		int i = tl_find_title(&TL, title);
+	if (keep) {
+		int i = tl_find_same(&TL, &was);
 		*selected = i >= 0 ? i : (int)tl_default(&TL);
+		target_free(&was);
 	}
-	free(title);
 }
 
 /* Waits, driven by device events, until the boot disk appears or a key is pressed. */

@@ -138,6 +138,22 @@ int tl_find_title(const struct target_list *l, const char *title)
 	return -1;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int tl_find_same(const struct target_list *l, const struct target *t)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct target *c = &l->v[i];
+		if (same_text(c->title, t->title) && same_text(c->origin, t->origin) &&
+		    same_text(c->root, t->root) && same_text(c->kernel, t->kernel))
+			return (int)i;
+	}
+	return t->title ? tl_find_title(l, t->title) : -1;
+}
+
 size_t tl_default(const struct target_list *l)
 {
 	if (l->default_index >= 0 && (size_t)l->default_index < l->n)

@@ -63,6 +63,10 @@ void tl_free(struct target_list *l);
 /* Appends every target of src (moved) to dst; src's default wins only if dst has none. */
 void tl_append(struct target_list *dst, struct target_list *src);
 int tl_find_title(const struct target_list *l, const char *title);
+/* The target that is t again after the list was rebuilt: the same title, origin,
+ * root and kernel; else the first with its title; else -1. (Titles repeat: a
+ * stick plugged in may offer "Debian GNU/Linux" too.) */
+int tl_find_same(const struct target_list *l, const struct target *t);
 size_t tl_default(const struct target_list *l);
 
 /* Diagnostics: "FILE:LINE: message" lines for the user. At most

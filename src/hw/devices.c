@@ -1,6 +1,7 @@
 #include "devices.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,8 +24,21 @@ static void load_fs(const char *fstype)
 	free(alias);
 }
 
+/* Linux tells of a disc put into a drive (or a card into a reader) only when
+ * it polls the drive, which it does not by default: udisks turns this on on
+ * a desktop. Every 2 seconds, as there. */
+static void poll_removable_media(void)
+{
+	int fd = open("/sys/module/block/parameters/events_dfl_poll_msecs", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "2000", 4) != 4)
+		log_debug("cannot ask the kernel to look for new discs: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 void devices_start(void)
 {
+	poll_removable_media();
 	disk_set_fs_loader(load_fs);
 	ev_fd = uevent_open();
 	if (ev_fd < 0)

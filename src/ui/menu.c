@@ -143,8 +143,9 @@ static long now_ms(void)
 
 /* Counts down; returns true when it ran out or Enter was pressed. Only a
  * key stops it: a device that comes or goes (a USB stick enumerating, a disc
- * put in a drive) changes the list, and the selection stays on the default,
- * which is what will boot. Each second ends at its own deadline, so events
+ * put in a drive) changes the list, and the selection stays on the default
+ * the countdown announced (a stick's own grub.cfg default does not take
+ * over an unattended boot). Each second ends at its own deadline, so events
  * arriving all the time cannot hold the countdown back. */
 static bool count_down(struct menu *m)
 {
@@ -165,7 +166,10 @@ static bool count_down(struct menu *m)
 			continue;
 		}
 		if (changed) {
-			m->selected = (int)tl_default(m->targets);
+			/* on_event kept the selection on the same target (or the default
+			 * when that one went away) */
+			if (m->selected < 0 || m->selected >= (int)m->targets->n)
+				m->selected = (int)tl_default(m->targets);
 			if (!m->hidden && m->targets->n)
 				draw(m);
 			continue;

@@ -17,7 +17,9 @@ struct menu {
 	bool countdown;   /* run the timeout (only until the first key) */
 	bool hidden;      /* GRUB timeout_style=hidden: nothing shown until a key */
 	int event_fd;     /* device events wake the menu (or -1) */
-	/* Called when event_fd is readable; returns true when the targets changed. */
+	/* Called when event_fd is readable; returns true when the targets changed,
+	 * with selected moved to where the selected target now is (the default
+	 * when it went away). */
 	bool (*on_event)(void *ctx);
 	void *ctx;
 };

@@ -15,6 +15,24 @@
 
 void (*term_on_signal)(void);
 
+/* kexec-loader ends its lines with \r\n itself (a serial terminal needs
+ * both); a line left to add a \r before each \n (ONLCR) sends \r\r\n, a byte
+ * more per line and a stray \r in every captured log. So no output
+ * processing: what is written goes out as it is. */
+static void output_unprocessed(struct termios *tio)
+{
+	tio->c_oflag &= ~(tcflag_t)OPOST;
+}
+
+void term_raw_output(int fd)
+{
+	struct termios tio;
+	if (tcgetattr(fd, &tio) == 0) {
+		output_unprocessed(&tio);
+		tcsetattr(fd, TCSANOW, &tio);
+	}
+}
+
 static void console_raw(struct console *c)
 {
 	struct termios tio;
@@ -24,7 +42,7 @@ static void console_raw(struct console *c)
 	/* No ISIG: Ctrl-C is a key for the shell, and a SIGINT to PID 1 means
 	 * Ctrl-Alt-Del. */
 	tio.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN | ISIG);
-	tio.c_oflag |= OPOST | ONLCR;
+	output_unprocessed(&tio);
 	tio.c_cc[VMIN] = 1;
 	tio.c_cc[VTIME] = 0;
 	c->raw = tcsetattr(c->in, TCSANOW, &tio) == 0;
@@ -161,6 +179,7 @@ void term_close(struct term *t)
 		if (c->raw && tcgetattr(c->in, &tio) == 0) {
 			tio.c_iflag |= ICRNL;
 			tio.c_lflag |= ICANON | ECHO;
+			tio.c_oflag |= OPOST | ONLCR;
 			tcsetattr(c->in, TCSANOW, &tio);
 		}
 		c->raw = false;

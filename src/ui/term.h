@@ -43,6 +43,10 @@ void term_open(struct term *t, int in, int out);
 /* Every console the kernel writes to (/sys/class/tty/console/active, tty0
  * being the active virtual terminal); falls back to fds 0 and 1. */
 void term_open_consoles(struct term *t, const char *sysfs);
+/* A tty that kexec-loader writes whole "\r\n" lines to (the debug console,
+ * tty2): its output goes out unprocessed, so no second \r is added. Nothing
+ * happens to a file. */
+void term_raw_output(int fd);
 /* The kernel takes one console per driver: of "console=ttyS0 console=ttyS1"
  * only ttyS0 becomes a kernel console. Adds every other line a console= word
  * of this command line names (devdir: "/dev"), at its speed ("ttyS1,115200"). */

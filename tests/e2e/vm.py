@@ -2,14 +2,20 @@
 
 Serial port 0 (ttyS0, the console: kexec-loader's menu and the probe's report) is QEMU's
 standard input and output, driven with pexpect; serial port 1 (ttyS1) goes to a file, where
-kexec-loader writes its debug log when started with debug_tty=/dev/ttyS1.
+kexec-loader writes its debug log when started with debug_tty=/dev/ttyS1. The QEMU monitor
+is reached through QMP on a UNIX socket (VM.qmp, VM.hmp): tests plug devices in and pull
+them out while the machine runs.
 """
 
 import dataclasses
+import json
 import os
 import pathlib
 import re
 import shlex
+import socket
+import tempfile
+import time
 
 import pexpect
 
@@ -52,6 +58,11 @@ class VM:
         self.console_path = self.workdir / "ttyS0.log"
         self.child = None
         self._console_log = None
+        # A short path: a UNIX socket's name has room for 107 bytes only.
+        self._qmp_dir = tempfile.mkdtemp(prefix="kl-qmp-")
+        self.qmp_path = os.path.join(self._qmp_dir, "qmp.sock")
+        self._qmp = None
+        self.extra_args = []  # more QEMU arguments (controllers for devices plugged in later)
 
     # -- the command line -----------------------------------------------------------------
 
@@ -87,7 +98,8 @@ class VM:
                 "-append", self.append,
                 "-chardev", "stdio,id=s0,signal=off", "-serial", "chardev:s0",
                 "-serial", f"file:{self.debug_path}",
-                *self._disk_args()]
+                "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
+                *self._disk_args(), *self.extra_args]
 
     # -- running ------------------------------------------------------------------------
 
@@ -102,10 +114,62 @@ class VM:
         return self
 
     def close(self):
+        if self._qmp:
+            self._qmp.close()
+            self._qmp = None
         if self.child is not None and self.child.isalive():
             self.child.terminate(force=True)
         if self._console_log:
             self._console_log.close()
+        for name in ("qmp.sock",):
+            try:
+                os.unlink(os.path.join(self._qmp_dir, name))
+            except FileNotFoundError:
+                pass
+        try:
+            os.rmdir(self._qmp_dir)
+        except OSError:
+            pass
+
+    # -- the monitor (QMP) --------------------------------------------------------------
+
+    def _qmp_connect(self):
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while True:
+            try:
+                sock = socket.socket(socket.AF_UNIX)
+                sock.connect(self.qmp_path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                sock.close()
+                if time.monotonic() > deadline:
+                    raise AssertionError("QEMU's monitor socket never appeared" + self.tail())
+                time.sleep(0.1)
+        self._qmp = sock.makefile("rw", encoding="utf-8")
+        self._qmp_sock = sock
+        json.loads(self._qmp.readline())  # the greeting
+        self.qmp("qmp_capabilities")
+
+    def qmp(self, command, **arguments):
+        """Runs one QMP command; returns its "return" value, raises on an "error"."""
+        if self._qmp is None and command != "qmp_capabilities":
+            self._qmp_connect()
+        msg = {"execute": command}
+        if arguments:
+            msg["arguments"] = arguments
+        self._qmp.write(json.dumps(msg) + "\n")
+        self._qmp.flush()
+        while True:
+            reply = json.loads(self._qmp.readline())
+            if "event" in reply:
+                continue
+            if "error" in reply:
+                raise AssertionError(f"QMP {command} {arguments}: {reply['error']}")
+            return reply.get("return")
+
+    def hmp(self, command_line):
+        """Runs a human monitor command (as typed at QEMU's (qemu) prompt); returns its text."""
+        return self.qmp("human-monitor-command", **{"command-line": command_line})
 
     def __enter__(self):
         return self.start()

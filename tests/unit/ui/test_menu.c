@@ -28,7 +28,7 @@ static void add(const char *title)
 }
 
 /* A device appeared: its target goes first in the list, which moves the
- * default down by one. Like the program's handler, the selected title stays
+ * announced default down by one, and names itself the default. Like the program's handler, the selected title stays
  * selected. */
 static bool on_event(void *ctx)
 {
@@ -45,7 +45,7 @@ static bool on_event(void *ctx)
 	free(title);
 	tl_append(&L, &old);
 	tl_free(&old);
-	L.default_index = (int)tl_find_title(&L, "Default");
+	L.default_index = 0; /* the stick's grub.cfg names its own default */
 	L.timeout = 2;
 	m->selected = tl_find_title(&L, was);
 	free(was);
