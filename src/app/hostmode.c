@@ -128,6 +128,19 @@ static void print_target(const struct target *t, bool is_default, bool json)
 		printf("    cannot boot: %s\n", t->reason);
 }
 
+/* What the menu will do: the countdown and whether the menu is hidden meanwhile. */
+static void print_menu(const struct target_list *l)
+{
+	if (l->timeout < 0)
+		printf("timeout: off (the menu waits for a key)\n");
+	else if (l->timeout == 0)
+		printf("timeout: 0 (the default boots at once)\n");
+	else
+		printf("timeout: %d seconds, then the default boots\n", l->timeout);
+	printf("menu:    %s\n", tl_menu_hidden(l) ? "hidden (shown when a key is pressed during the countdown)"
+					    : "shown");
+}
+
 static int read_config(const struct host_opts *o, struct config *c, struct diag_list *d)
 {
 	if (!o->config)
@@ -183,8 +196,12 @@ static int list(const struct host_opts *o)
 	if (collect(o, &k) < 0)
 		return 1;
 	size_t def = tl_default(&k.all);
+	if (o->json)
+		json_menu(stdout, &k.all);
 	for (size_t i = 0; i < k.all.n; i++)
 		print_target(&k.all.v[i], i == def, o->json);
+	if (!o->json)
+		print_menu(&k.all);
 	for (size_t i = 0; i < k.d.lines.n; i++) {
 		if (o->json)
 			json_problem(stdout, k.d.lines.v[i]);

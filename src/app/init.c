@@ -512,7 +512,7 @@ static void menu_loop(void)
 {
 	struct menu m = {.term = &T, .targets = &TL, .messages = &shown,
 			 .selected = (int)tl_default(&TL), .countdown = true,
-			 .hidden = TL.hidden_menu, .event_fd = devices_fd(),
+			 .hidden = tl_menu_hidden(&TL), .event_fd = devices_fd(),
 			 .on_event = menu_event};
 	m.ctx = &m;
 	for (;;) {

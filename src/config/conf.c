@@ -179,6 +179,7 @@ static void d_timeout(struct conf_reader *r, const char *arg)
 		return;
 	if (strcmp(arg, "off") == 0) {
 		r->c->targets.timeout = -1;
+		r->c->timeout_set = true;
 		return;
 	}
 	char *end;
@@ -186,7 +187,7 @@ static void d_timeout(struct conf_reader *r, const char *arg)
 	if (*end || v < 0 || v > 86400 || !isdigit((unsigned char)arg[0]))
 		diag(r, "timeout '%s' is not 'off' or a number of seconds; ignored", arg);
 	else
-		r->c->targets.timeout = (int)v;
+		r->c->targets.timeout = (int)v, r->c->timeout_set = true;
 }
 
 static int on_off(struct conf_reader *r, const char *word, const char *arg)

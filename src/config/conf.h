@@ -24,6 +24,7 @@ struct config {
 	size_t nkmods;
 	char *password;      /* grub.pbkdf2.sha512.… hash or NULL */
 	struct target_list targets; /* with timeout and default */
+	bool timeout_set;    /* a timeout line was read: its value ("off" too) wins */
 };
 
 void config_init(struct config *c);

@@ -312,7 +312,8 @@ void sources_collect(const struct config *c, const struct fsio *io, const char *
 		tl_push(out, &t);
 	}
 	bool conf_rules = c->targets.n > 0;
-	int timeout = conf_rules || c->targets.timeout >= 0 ? c->targets.timeout : s.found.timeout;
+	/* "timeout off" is a choice (wait for a key), not the absence of one */
+	int timeout = conf_rules || c->timeout_set ? c->targets.timeout : s.found.timeout;
 	bool hidden = !conf_rules && s.found.hidden_menu;
 	int def = conf_rules ? (int)base + (int)tl_default(&c->targets)
 		  : s.found.default_index >= 0 ? (int)out->n + s.found.default_index : -1;

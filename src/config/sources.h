@@ -20,7 +20,7 @@
  * Default and timeout: when kexec-loader.conf defines targets, its default
  * (else its first target) and its timeout rule; otherwise the first source
  * that names a default gives it, and its timeout applies unless
- * kexec-loader.conf sets one. */
+ * kexec-loader.conf has a timeout line ("timeout off" included). */
 #ifndef KL_SOURCES_H
 #define KL_SOURCES_H
 #include "conf.h"

@@ -59,6 +59,16 @@ void json_target(FILE *f, const struct target *t, bool is_default)
 	fputs("}\n", f);
 }
 
+void json_menu(FILE *f, const struct target_list *l)
+{
+	if (l->timeout >= 0)
+		fprintf(f, "{\"menu\":{\"timeout\":%d", l->timeout);
+	else
+		fputs("{\"menu\":{\"timeout\":\"off\"", f);
+	field(f, "style", tl_menu_hidden(l) ? "hidden" : "shown");
+	fputs("}}\n", f);
+}
+
 void json_problem(FILE *f, const char *line)
 {
 	fputs("{\"problem\":", f);

@@ -154,6 +154,11 @@ int tl_find_same(const struct target_list *l, const struct target *t)
 	return t->title ? tl_find_title(l, t->title) : -1;
 }
 
+bool tl_menu_hidden(const struct target_list *l)
+{
+	return l->hidden_menu && l->timeout > 0;
+}
+
 size_t tl_default(const struct target_list *l)
 {
 	if (l->default_index >= 0 && (size_t)l->default_index < l->n)

@@ -68,6 +68,9 @@ int tl_find_title(const struct target_list *l, const char *title);
  * stick plugged in may offer "Debian GNU/Linux" too.) */
 int tl_find_same(const struct target_list *l, const struct target *t);
 size_t tl_default(const struct target_list *l);
+/* Whether the menu stays hidden while the countdown runs (GRUB's
+ * timeout_style=hidden): only with a countdown to run. */
+bool tl_menu_hidden(const struct target_list *l);
 
 /* Diagnostics: "FILE:LINE: message" lines for the user. At most
  * KL_DIAG_PER_FILE are kept per file and KL_DIAG_MAX in all (limits.h): a

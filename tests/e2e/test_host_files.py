@@ -78,3 +78,29 @@ def test_a_pipe_or_a_folder_given_as_the_configuration_is_refused(tmp_path):
     r = kl("grub-script", str(pipe))
     assert r.returncode == 1
     assert "is a named pipe, not a file" in r.stderr
+
+
+GRUB_HIDDEN_5 = ("set timeout_style=hidden\nset timeout=5\nset default=0\n"
+                 "menuentry 'Debian GNU/Linux' {\n\tlinux /boot/vmlinuz root=/dev/sda2\n}\n")
+
+
+@pytest.mark.parametrize("conf, timeout, style, text", [
+    ("timeout off\ngrub-autodetect on\n", "off", "shown", "timeout: off (the menu waits for a key)"),
+    ("grub-autodetect on\n", 5, "hidden", "timeout: 5 seconds, then the default boots"),
+    ("timeout 0\n", 0, "shown", "timeout: 0 (the default boots at once)"),
+])
+def test_list_shows_the_timeout_and_menu_style_that_apply(tmp_path, conf, timeout, style, text):
+    root = tmp_path / "root"
+    (root / "boot/grub").mkdir(parents=True)
+    (root / "boot/grub/grub.cfg").write_text(GRUB_HIDDEN_5)
+    cfg = tmp_path / "kexec-loader.conf"
+    cfg.write_text(conf)
+    r = kl("--json", "--dev", f"{root},name=sda2", "list", str(cfg))
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert lines[0] == {"menu": {"timeout": timeout, "style": style}}
+    assert lines[1]["title"] == "Debian GNU/Linux"
+    r = kl("--dev", f"{root},name=sda2", "list", str(cfg))
+    assert text in r.stdout.splitlines()
+    menu = "hidden (shown when a key is pressed during the countdown)" if style == "hidden" else style
+    assert f"menu:    {menu}" in r.stdout.splitlines()

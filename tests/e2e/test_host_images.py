@@ -238,7 +238,8 @@ def run(tmp_path):
 def listing(res):
     assert res.returncode == 0, res.stderr
     lines = [json.loads(line) for line in res.stdout.splitlines()]
-    return ([x for x in lines if "problem" not in x],
+    assert "menu" in lines[0]  # what the menu will do comes first
+    return ([x for x in lines[1:] if "problem" not in x],
             [x["problem"] for x in lines if "problem" in x])
 
 

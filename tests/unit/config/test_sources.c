@@ -125,6 +125,36 @@ static void grub2_cfg_preferred_and_repeats_dropped(void **state)
 	assert_int_equal(same, 1);
 }
 
+/* "timeout off" is a value: the menu waits for a key whatever an autodetected
+ * grub.cfg says. Without a timeout line, the grub.cfg's applies. */
+static void timeout_off_wins_over_an_autodetected_grub_cfg(void **state)
+{
+	fake_file(&fs, "sda1", "/boot/grub/grub.cfg",
+		  "set timeout_style=hidden\nset timeout=5\nmenuentry 'Debian GNU/Linux' {\n"
+		  "\tlinux /vmlinuz\n}\n");
+	conf("timeout off\ngrub-autodetect on\n");
+	collect();
+	assert_int_equal(list.n, 1);
+	assert_int_equal(list.timeout, -1);
+	assert_false(tl_menu_hidden(&list)); /* hidden only while a countdown runs */
+	tl_free(&list);
+	tl_init(&list);
+	config_free(&cfg);
+	config_init(&cfg);
+	conf("grub-autodetect on\n");
+	collect();
+	assert_int_equal(list.timeout, 5);
+	assert_true(tl_menu_hidden(&list));
+	tl_free(&list);
+	tl_init(&list);
+	config_free(&cfg);
+	config_init(&cfg);
+	conf("timeout 0\n");
+	collect();
+	assert_int_equal(list.timeout, 0);
+	assert_false(tl_menu_hidden(&list));
+}
+
 static void blscfg_entries_not_listed_twice(void **state)
 {
 	fake_file(&fs, "sda1", "/boot/grub2/grub.cfg", "blscfg\n");
@@ -155,7 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(autodetect_every_kind_on_every_filesystem), T(grub_map_overrides_device_map),
 		T(conf_targets_and_grub_path), T(grub_path_without_config_is_reported),
-		T(grub2_cfg_preferred_and_repeats_dropped), T(blscfg_entries_not_listed_twice),
+		T(grub2_cfg_preferred_and_repeats_dropped), T(timeout_off_wins_over_an_autodetected_grub_cfg), T(blscfg_entries_not_listed_twice),
 		T(efi_stub_grub_cfg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
