@@ -4,6 +4,9 @@ Run through `make e2e` (tools/run-e2e), which builds build/vmlinuz, build/initra
 build/probe first.
 """
 
+import fcntl
+import hashlib
+import os
 import pathlib
 import subprocess
 import sys
@@ -77,8 +80,9 @@ def machines(tmp_path, images):
     """
     started = []
 
-    def start(initrd, append, disks=(), kernel=KERNEL):
-        vm = VM(tmp_path / f"vm{len(started)}", kernel, initrd, append, disks)
+    def start(initrd, append, disks=(), kernel=KERNEL, firmware="bios"):
+        """kernel=None: the firmware boots the disk marked boot=True (see vm.VM)."""
+        vm = VM(tmp_path / f"vm{len(started)}", kernel, initrd, append, disks, firmware=firmware)
         started.append(vm)
         return vm.start()
 
@@ -110,3 +114,39 @@ def boot_disk(images):
         return images.fat(content, label=label)
     return make
 
+
+
+# The boot media the tests start through the firmware are made with this date, so that a
+# rebuild from the same inputs must give the same bytes (test_media checks that it does).
+MEDIA_EPOCH = "1700000000"
+MEDIA_INPUTS = ["tools/mkimage", "tools/imagelib.py", "tools/mkinitramfs",
+                "tools/image/kexec-loader.conf", "tools/image/modules-README.txt",
+                "build/kexec-loader", "build/vmlinuz"]
+
+
+def build_media(folder):
+    """Writes kexec-loader-usb.img and kexec-loader.iso into `folder` with tools/mkimage."""
+    folder.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=MEDIA_EPOCH)
+    for name in ("kexec-loader-usb.img", "kexec-loader.iso"):
+        subprocess.run([str(ROOT / "tools" / "mkimage"), "-o", str(folder / name)], env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+    return {"usb": folder / "kexec-loader-usb.img", "iso": folder / "kexec-loader.iso"}
+
+
+@pytest.fixture(scope="session")
+def media():
+    """{"usb": path, "iso": path}: the images `make images` writes, built once for their
+    inputs and shared by every test and every test process (build/e2e-media/HASH). Tests
+    that change an image work on a copy."""
+    h = hashlib.sha256()
+    for rel in MEDIA_INPUTS:
+        h.update(rel.encode() + b"\0" + (ROOT / rel).read_bytes())
+    folder = BUILD / "e2e-media" / h.hexdigest()[:16]
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "done").exists():
+            build_media(folder)
+            (folder / "done").write_text("")
+    return {"usb": folder / "kexec-loader-usb.img", "iso": folder / "kexec-loader.iso"}

@@ -13,6 +13,7 @@ import os
 import pathlib
 import re
 import shlex
+import shutil
 import socket
 import tempfile
 import time
@@ -35,9 +36,17 @@ def plain(text):
 
 @dataclasses.dataclass
 class Disk:
-    """A raw image and how it is attached: virtio, sata, sata-cd, nvme or usb."""
+    """A raw image and how it is attached: virtio, sata, sata-cd, nvme or usb. `boot`: the
+    firmware's only boot device (VMs started by the firmware, without -kernel)."""
     path: pathlib.Path
     bus: str = "virtio"
+    boot: bool = False
+
+
+# Firmware for VMs that boot from their disks: SeaBIOS (QEMU's own), and OVMF from Debian's
+# ovmf package, plain or its Secure Boot build with Microsoft's keys enrolled.
+OVMF = {"uefi": ("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
+        "uefi-sb": ("/usr/share/OVMF/OVMF_CODE_4M.ms.fd", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd")}
 
 
 @dataclasses.dataclass
@@ -48,7 +57,10 @@ class Probe:
 
 
 class VM:
-    def __init__(self, workdir, kernel, initrd, append, disks=(), memory=1024):
+    def __init__(self, workdir, kernel, initrd, append, disks=(), memory=1024, firmware="bios"):
+        """kernel None: the firmware boots the Disk marked boot=True ("bios": SeaBIOS,
+        "uefi": OVMF, "uefi-sb": OVMF with Secure Boot on)."""
+        self.firmware = firmware
         self.workdir = pathlib.Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.kernel, self.initrd, self.append = kernel, initrd, append
@@ -70,32 +82,47 @@ class VM:
         args, usb, ahci_ports = [], False, 0
         for i, d in enumerate(self.disks):
             drive = f"file={d.path},format=raw,if=none,id=d{i},snapshot=off"
+            boot = ",bootindex=1" if d.boot else ""
             if d.bus == "virtio":
-                args += ["-drive", drive, "-device", f"virtio-blk-pci,drive=d{i}"]
+                args += ["-drive", drive, "-device", f"virtio-blk-pci,drive=d{i}{boot}"]
             elif d.bus in ("sata", "sata-cd"):
                 if not ahci_ports:
                     args += ["-device", "ahci,id=ahci"]
                 kind = "ide-cd" if d.bus == "sata-cd" else "ide-hd"
                 media = ",media=cdrom" if d.bus == "sata-cd" else ""
                 args += ["-drive", drive + media,
-                         "-device", f"{kind},drive=d{i},bus=ahci.{ahci_ports}"]
+                         "-device", f"{kind},drive=d{i},bus=ahci.{ahci_ports}{boot}"]
                 ahci_ports += 1
             elif d.bus == "nvme":
-                args += ["-drive", drive, "-device", f"nvme,drive=d{i},serial=kl{i}"]
+                args += ["-drive", drive, "-device", f"nvme,drive=d{i},serial=kl{i}{boot}"]
             elif d.bus == "usb":
                 if not usb:
                     args += ["-device", "qemu-xhci,id=xhci"]
                     usb = True
-                args += ["-drive", drive, "-device", f"usb-storage,bus=xhci.0,drive=d{i}"]
+                args += ["-drive", drive, "-device", f"usb-storage,bus=xhci.0,drive=d{i}{boot}"]
             else:
                 raise ValueError(f"unknown bus {d.bus!r}")
         return args
 
+    def _boot_args(self):
+        if self.kernel is not None:
+            return ["-kernel", str(self.kernel), "-initrd", str(self.initrd), "-append", self.append]
+        # The firmware boots only the disk marked boot=True.
+        args = ["-boot", "strict=on"]
+        if self.firmware == "bios":
+            return args
+        code, vars_template = OVMF[self.firmware]
+        nvram = self.workdir / "OVMF_VARS.fd"  # a copy: the firmware writes its variables
+        shutil.copyfile(vars_template, nvram)
+        # The Secure Boot build keeps its variables safe in SMM: q35 with SMM on.
+        return args + ["-machine", "q35,smm=on", "-global", "driver=cfi.pflash01,property=secure,value=on",
+                       "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
+                       "-drive", f"if=pflash,format=raw,unit=1,file={nvram}"]
+
     def argv(self):
         return ["qemu-system-x86_64", "-accel", "tcg", "-m", str(self.memory),
                 "-display", "none", "-no-reboot", "-nodefaults", "-monitor", "none",
-                "-kernel", str(self.kernel), "-initrd", str(self.initrd),
-                "-append", self.append,
+                *self._boot_args(),
                 "-chardev", "stdio,id=s0,signal=off", "-serial", "chardev:s0",
                 "-serial", f"file:{self.debug_path}",
                 "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
