@@ -52,14 +52,16 @@ $(B)/tobj/%.o: src/%.c VERSION | deps
 $(B)/libkl-test.a: $(TEST_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+# A test's header dependencies are kept under its source's path, so that a
+# test moved to another folder does not leave a rule naming its old place.
 $(B)/unit/%: %.c $(B)/libkl-test.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TEST) -Itests/unit $< $(B)/libkl-test.a -lcmocka -lz -llzma -lzstd -lnettle -o $@
+	@mkdir -p $(@D) $(dir $(B)/dep/$<)
+	$(CC) $(CFLAGS_TEST) -MF $(B)/dep/$<.d -Itests/unit $< $(B)/libkl-test.a -lcmocka -lz -llzma -lzstd -lnettle -o $@
 
 unit: $(UNIT_BIN)
 	@tools/run-unit $(UNIT_BIN)
 
--include $(REL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(REL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(patsubst %,$(B)/dep/%.d,$(UNIT_SRC))
 
 kernel:
 	@tools/fetch-kernel $(B)
