@@ -15,6 +15,7 @@
 #include "disk.h"
 #include "grub2.h"
 #include "json.h"
+#include "text.h"
 #include "limits.h"
 #include "log.h"
 #include "sources.h"
@@ -108,24 +109,45 @@ static int add_dev(const char *arg)
 	return r;
 }
 
+/* A field for a terminal: control characters from disks shown as \xNN. */
+static void print_field(const char *label, const char *a, const char *b)
+{
+	struct strbuf sb = {0};
+	sb_puts(&sb, label);
+	sb_put_clean(&sb, a ? a : "");
+	if (b) {
+		sb_putc(&sb, ' ');
+		sb_put_clean(&sb, b);
+	}
+	puts(sb.s);
+	sb_free(&sb);
+}
+
+static void print_problem(const char *line)
+{
+	char *clean = text_clean(line);
+	fprintf(stderr, "%s\n", clean);
+	free(clean);
+}
+
 static void print_target(const struct target *t, bool is_default, bool json)
 {
 	if (json) {
 		json_target(stdout, t, is_default);
 		return;
 	}
-	printf("%s%s\n", is_default ? "* " : "  ", t->title);
-	printf("    from:    %s\n", t->origin ? t->origin : "?");
-	printf("    root:    %s\n", t->root ? t->root : "");
-	printf("    kernel:  %s\n", t->kernel ? t->kernel : "");
+	print_field(is_default ? "* " : "  ", t->title, NULL);
+	print_field("    from:    ", t->origin ? t->origin : "?", NULL);
+	print_field("    root:    ", t->root, NULL);
+	print_field("    kernel:  ", t->kernel, NULL);
 	for (size_t i = 0; i < t->initrds.n; i++)
-		printf("    initrd:  %s\n", t->initrds.v[i]);
+		print_field("    initrd:  ", t->initrds.v[i], NULL);
 	if (t->cmdline)
-		printf("    cmdline: %s\n", t->cmdline);
+		print_field("    cmdline: ", t->cmdline, NULL);
 	for (size_t i = 0; i < t->nmodules; i++)
-		printf("    module:  %s %s\n", t->modules[i].path, t->modules[i].cmdline);
+		print_field("    module:  ", t->modules[i].path, t->modules[i].cmdline);
 	if (!target_bootable(t))
-		printf("    cannot boot: %s\n", t->reason);
+		print_field("    cannot boot: ", t->reason, NULL);
 }
 
 /* What the menu will do: the countdown and whether the menu is hidden meanwhile. */
@@ -206,7 +228,7 @@ static int list(const struct host_opts *o)
 		if (o->json)
 			json_problem(stdout, k.d.lines.v[i]);
 		else
-			fprintf(stderr, "%s\n", k.d.lines.v[i]);
+			print_problem(k.d.lines.v[i]);
 	}
 	collected_free(&k);
 	return 0;
@@ -268,7 +290,7 @@ static int grub_script(const char *file)
 	grub2_run_script(text, len, file, &out, &d);
 	fwrite(out.s ? out.s : "", 1, out.len, stdout);
 	for (size_t i = 0; i < d.lines.n; i++)
-		fprintf(stderr, "%s\n", d.lines.v[i]);
+		print_problem(d.lines.v[i]);
 	free(text);
 	sb_free(&out);
 	diag_free(&d);

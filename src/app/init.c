@@ -30,6 +30,7 @@
 #include "shell.h"
 #include "sources.h"
 #include "term.h"
+#include "text.h"
 
 #define MNT_DIR "/run/mnt"
 #define NOBOOT_DEV "initramfs"
@@ -436,7 +437,9 @@ static int load_and_go(const struct target *t, char **err)
 static void try_target(const struct target *t)
 {
 	char *err = NULL;
-	term_printf(&T, "\r\nBooting '%s'\r\n", t->title);
+	char *title = text_clean(t->title);
+	term_printf(&T, "\r\nBooting '%s'\r\n", title);
+	free(title);
 	log_info("booting '%s' (%s)", t->title, t->origin ? t->origin : "typed in");
 	load_and_go(t, &err);
 	add_message("Boot failed: %s", err);

@@ -1,5 +1,8 @@
 #include "json.h"
+#include "text.h"
 
+/* Valid JSON is valid UTF-8: a byte that is not part of a UTF-8 character
+ * (a title in Latin-1, a corrupt file) becomes U+FFFD. */
 void json_string(FILE *f, const char *s)
 {
 	if (!s) {
@@ -7,13 +10,17 @@ void json_string(FILE *f, const char *s)
 		return;
 	}
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_seq(p);
 		if (*p == '"' || *p == '\\')
 			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
+		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(f, "\\u%04x", *p);
+		else if (!n)
+			fputs("\\ufffd", f);
 		else
-			fputc(*p, f);
+			fwrite(p, 1, n, f);
+		p += n ? n : 1;
 	}
 	fputc('"', f);
 }

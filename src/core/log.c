@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "text.h"
 #include "util.h"
 
 /* Bounded so that a flood of messages cannot exhaust PID 1's memory. */
@@ -46,8 +47,11 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
+	char *raw = xvasprintf(fmt, ap);
 	va_end(ap);
+	/* messages quote disks: the debug console and the log viewer get them clean */
+	char *msg = text_clean(raw);
+	free(raw);
 	if (lvl >= LOG_ERROR)
 		n_errors++;
 	if (log_fd >= 0) {

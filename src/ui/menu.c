@@ -1,4 +1,5 @@
 #include "menu.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -44,23 +45,30 @@ static void fit_window(struct menu *m)
 		m->top = 0;
 }
 
-/* Titles come from files: control characters must not reach the terminal. */
-static void clean(char *s)
+/* Titles, paths and messages come from files: control characters must not
+ * reach the terminal (text.h shows them as \xNN). The result is cut to
+ * width bytes, never inside a character. */
+static char *shown(const char *prefix, const char *text, const char *suffix, int width)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 32 || *s == 127)
-			*s = '?';
+	struct strbuf sb = {0};
+	sb_puts(&sb, prefix);
+	sb_put_clean(&sb, text ? text : "");
+	sb_puts(&sb, suffix);
+	if (width >= 0 && sb.len > (size_t)width) {
+		size_t cut = (size_t)width;
+		while (cut && ((unsigned char)sb.s[cut] & 0xc0) == 0x80)
+			cut--;
+		sb.s[cut] = 0;
+	}
+	return sb_steal(&sb);
 }
 
 static void draw_target(struct menu *m, int i, int width)
 {
 	const struct target *t = &m->targets->v[i];
 	bool sel = i == m->selected;
-	char *line = xasprintf("%s %s%s", sel ? ">" : " ", t->title,
-			       target_bootable(t) ? "" : "  (cannot boot)");
-	clean(line);
-	if ((int)strlen(line) > width)
-		line[width] = 0;
+	char *line = shown(sel ? "> " : "  ", t->title, target_bootable(t) ? "" : "  (cannot boot)",
+			   width);
 	term_printf(m->term, "%s%s\033[K\033[0m\r\n", sel ? "\033[7m" : "", line);
 	free(line);
 }
@@ -69,20 +77,21 @@ static void draw_footer(struct menu *m, int width)
 {
 	struct term *t = m->term;
 	const struct target *cur = &m->targets->v[m->selected];
-	char *from = xasprintf("From: %s", cur->origin ? cur->origin : "?");
-	clean(from);
-	term_printf(t, "\r\n%.*s\033[K\r\n", width, from);
+	char *from = shown("From: ", cur->origin ? cur->origin : "?", "", width);
+	term_printf(t, "\r\n%s\033[K\r\n", from);
 	free(from);
 	if (!target_bootable(cur)) {
-		char *why = xasprintf("Cannot boot: %s", cur->reason);
-		clean(why);
-		term_printf(t, "%.*s\033[K\r\n", width, why);
+		char *why = shown("Cannot boot: ", cur->reason, "", width);
+		term_printf(t, "%s\033[K\r\n", why);
 		free(why);
 	}
 	if (shown_messages(m)) {
 		size_t first = m->messages->n - (size_t)shown_messages(m);
-		for (size_t i = first; i < m->messages->n; i++)
-			term_printf(t, "%.*s\033[K\r\n", width, m->messages->v[i]);
+		for (size_t i = first; i < m->messages->n; i++) {
+			char *msg = shown("", m->messages->v[i], "", width);
+			term_printf(t, "%s\033[K\r\n", msg);
+			free(msg);
+		}
 	}
 	size_t errors = log_errors();
 	term_printf(t, "Keys: Up/Down select, Enter boot, E edit, C shell, D disks, L log%s\033[K\r\n",
@@ -154,9 +163,11 @@ static bool count_down(struct menu *m)
 	while (left > 0) {
 		if (!m->targets->n)
 			return false;
-		if (!m->hidden)
-			term_printf(m->term, "\rBooting '%s' in %d seconds \033[K",
-				    m->targets->v[m->selected].title, left);
+		if (!m->hidden) {
+			char *title = shown("", m->targets->v[m->selected].title, "", -1);
+			term_printf(m->term, "\rBooting '%s' in %d seconds \033[K", title, left);
+			free(title);
+		}
 		bool changed = false;
 		long wait = next - now_ms();
 		int k = wait_key(m, wait > 0 ? (int)wait : 0, &changed);
