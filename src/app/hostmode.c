@@ -26,6 +26,7 @@ struct host_opts {
 	bool timing;
 	const char *config;
 	const char *boot_dev;
+	struct boot_opts boot; /* --kexec-load */
 };
 
 static void usage(FILE *f)
@@ -236,11 +237,11 @@ static int list(const struct host_opts *o)
 
 /* Hidden command for bench/xen-load: loads the target with kexec without
  * starting it, and says how long that took. */
-static int timed_load(const struct target *t, char **err)
+static int timed_load(const struct target *t, const struct boot_opts *bo, char **err)
 {
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	int r = boot_load(t, err);
+	int r = boot_load(t, bo, err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	if (r == 0)
 		printf("loaded '%s' in %.1f ms\n", t->title,
@@ -264,8 +265,10 @@ static int plan(const struct host_opts *o, const char *which, bool load)
 		fprintf(stderr, "kexec-loader: no target '%s' (there are %zu)\n", which, k.all.n);
 	} else {
 		char *err = NULL;
-		r = (load ? timed_load(&k.all.v[i], &err)
-			  : boot_print_plan(&k.all.v[i], stdout, &err)) < 0;
+		struct boot_opts print = o->boot;
+		print.print_plan = stdout;
+		r = (load ? timed_load(&k.all.v[i], &o->boot, &err)
+			  : boot_load(&k.all.v[i], &print, &err)) < 0;
 		if (r)
 			fprintf(stderr, "kexec-loader: %s\n", err);
 		free(err);
@@ -329,7 +332,7 @@ static int host_run(int argc, char **argv)
 		case 't': o.timing = true; break;
 		case 'd': if ((c = add_dev(optarg))) return c; break;
 		case 'b': o.boot_dev = optarg; break;
-		case 'k': boot_force_kexec_load = true; break;
+		case 'k': o.boot.force_kexec_load = true; break;
 		case 'v': log_set_fd(2); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kexec-loader %s\n", KL_VERSION); return 0;

@@ -427,7 +427,8 @@ static int load_and_go(const struct target *t, char **err)
 {
 	clock_gettime(CLOCK_MONOTONIC, &wait_since);
 	disk_set_waiter(wait_for_device);
-	int r = boot_load(t, err);
+	struct boot_opts o = {.force_kexec_load = S.force_kexec_load};
+	int r = boot_load(t, &o, err);
 	disk_set_waiter(NULL);
 	if (r == 0)
 		boot_execute(err);
@@ -553,7 +554,6 @@ _Noreturn void init_main(int argc, char **argv)
 	char *cl = read_line_file("/proc/cmdline");
 	settings_parse(&S, cl ? cl : "");
 	setup_debug_log();
-	boot_force_kexec_load = S.force_kexec_load;
 	setup_signals();
 	kernel_log_to_tty2();
 	term_open_consoles(&T, "/sys");

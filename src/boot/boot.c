@@ -23,9 +23,6 @@
 #include "multiboot.h"
 #include "rsdp.h"
 
-bool boot_force_kexec_load;
-size_t boot_memory_limit;
-static FILE *print_to; /* host mode: print what would be loaded instead of loading it */
 
 /* The files of a target, read into memory (Multiboot and kexec_load need them whole). */
 struct loaded {
@@ -39,11 +36,11 @@ struct loaded {
 };
 
 /* What a load may take: the memory available now, less a reserve for the
- * running system (limits.h), or boot_memory_limit when set. */
-static size_t load_room(void)
+ * running system (limits.h), or o->memory_limit when set. */
+static size_t load_room(const struct boot_opts *o)
 {
-	if (boot_memory_limit)
-		return boot_memory_limit;
+	if (o->memory_limit)
+		return o->memory_limit;
 	char *text = NULL;
 	size_t room = KL_MAX_LOAD_FILE;
 	if (read_file_at(AT_FDCWD, "/proc/meminfo", 65536, &text, NULL) == 0) {
@@ -152,10 +149,11 @@ static int read_target(const struct target *t, bool multiboot, struct loaded *l,
 	return read_env(l, t, err);
 }
 
-static int load_planned(const struct target *t, enum kernel_kind kind, char **err)
+static int load_planned(const struct target *t, const struct boot_opts *o, enum kernel_kind kind,
+			char **err)
 {
 	bool mb = kind == KK_MULTIBOOT1 || kind == KK_MULTIBOOT2;
-	struct loaded l = {.room = load_room()};
+	struct loaded l = {.room = load_room(o)};
 	struct kexec_plan plan;
 	plan_init(&plan);
 	int r = read_target(t, mb, &l, err);
@@ -164,8 +162,8 @@ static int load_planned(const struct target *t, enum kernel_kind kind, char **er
 				   t->kind == KIND_MULTIBOOT2 ? 2 : 0, &plan, err);
 	else if (r == 0)
 		r = plan_linux32(&l.kernel, l.more, l.nmore, &l.env, &plan, err);
-	if (r == 0 && print_to) {
-		kexec_plan_print(&plan, print_to);
+	if (r == 0 && o->print_plan) {
+		kexec_plan_print(&plan, o->print_plan);
 	} else if (r == 0) {
 		log_info("loading %s as %s with kexec_load (%zu segments)", t->kernel, plan.kind,
 			 plan.nseg);
@@ -197,14 +195,14 @@ static int memfd_with(const unsigned char *data, size_t len)
 	return fd;
 }
 
-static int load_file(const struct target *t, int kfd, char **err)
+static int load_file(const struct target *t, const struct boot_opts *o, int kfd, char **err)
 {
 	int *fds = xmalloc((t->initrds.n + 1) * sizeof(int));
 	for (size_t i = 0; i < t->initrds.n; i++)
 		fds[i] = -1;
 	int r = open_initrds(t, fds, err);
-	if (r == 0 && print_to)
-		fprintf(print_to, "kexec_file_load: kernel %s, %zu initrds, command line: %s\n",
+	if (r == 0 && o->print_plan)
+		fprintf(o->print_plan, "kexec_file_load: kernel %s, %zu initrds, command line: %s\n",
 			t->kernel, t->initrds.n, t->cmdline ? t->cmdline : "");
 	else if (r == 0)
 		r = boot_linux_load(kfd, t->kernel, fds, t->initrds.n, t->cmdline, err);
@@ -216,7 +214,8 @@ static int load_file(const struct target *t, int kfd, char **err)
 }
 
 /* What the kernel file is: its head is enough for every header we read. */
-static enum kernel_kind detect(const struct target *t, int fd, int *unpacked_fd, char **err)
+static enum kernel_kind detect(const struct target *t, const struct boot_opts *o, int fd,
+			       int *unpacked_fd, char **err)
 {
 	unsigned char head[65536];
 	ssize_t n = pread(fd, head, sizeof(head), 0);
@@ -230,7 +229,7 @@ static enum kernel_kind detect(const struct target *t, int fd, int *unpacked_fd,
 	enum kernel_kind k = kernel_detect(head, (size_t)n, &what);
 	if (k == KK_UNKNOWN && unzip_format(head, (size_t)n)) {
 		/* A compressed Linux image (arm64 Image.gz style): unpack, look again. */
-		struct loaded l = {.room = load_room()};
+		struct loaded l = {.room = load_room(o)};
 		unsigned char *out;
 		size_t outlen;
 		char *e = NULL;
@@ -263,18 +262,18 @@ static enum kernel_kind detect(const struct target *t, int fd, int *unpacked_fd,
 	return k;
 }
 
-static int load(const struct target *t, char **err);
+static int load(const struct target *t, const struct boot_opts *o, char **err);
 
 /* With a recovery point: running out of memory anywhere in loading ends
  * the load with a message; PID 1 goes back to the menu. */
-int boot_load(const struct target *t, char **err)
+static int load_guarded(const struct target *t, const struct boot_opts *o, char **err)
 {
 	struct oom_point p;
 	volatile int r = -1;
 	*err = NULL;
 	oom_push(&p);
 	if (sigsetjmp(p.jb, 0) == 0) {
-		r = load(t, err);
+		r = load(t, o, err);
 	} else {
 		*err = xasprintf("not enough memory to load '%s'; the memory it took so far is lost "
 				 "until a restart", t->title);
@@ -284,7 +283,13 @@ int boot_load(const struct target *t, char **err)
 	return r;
 }
 
-static int load(const struct target *t, char **err)
+int boot_load(const struct target *t, const struct boot_opts *o, char **err)
+{
+	static const struct boot_opts defaults;
+	return load_guarded(t, o ? o : &defaults, err);
+}
+
+static int load(const struct target *t, const struct boot_opts *o, char **err)
 {
 	*err = NULL;
 	if (!target_bootable(t)) {
@@ -294,7 +299,7 @@ static int load(const struct target *t, char **err)
 	int fd = disk_open(t->root, t->kernel, err), unpacked = -1;
 	if (fd < 0)
 		return -1;
-	enum kernel_kind k = detect(t, fd, &unpacked, err);
+	enum kernel_kind k = detect(t, o, fd, &unpacked, err);
 	int r = -1;
 	if (k == KK_UNKNOWN)
 		r = -1;
@@ -303,29 +308,21 @@ static int load(const struct target *t, char **err)
 		*err = xasprintf("%s has Multiboot modules but is not a Multiboot kernel", w);
 		free(w);
 	}
-	else if (k == KK_LINUX64 && !boot_force_kexec_load && !(t->flags & TF_FORCE_KEXEC_LOAD)) {
-		r = load_file(t, unpacked >= 0 ? unpacked : fd, err);
+	else if (k == KK_LINUX64 && !o->force_kexec_load && !(t->flags & TF_FORCE_KEXEC_LOAD)) {
+		r = load_file(t, o, unpacked >= 0 ? unpacked : fd, err);
 		if (r == -ENOSYS) {
 			free(*err);
 			*err = NULL;
 			log_info("no kexec_file_load: using kexec_load");
-			r = load_planned(t, KK_LINUX32, err);
+			r = load_planned(t, o, KK_LINUX32, err);
 		}
 	} else {
-		r = load_planned(t, k == KK_LINUX64 ? KK_LINUX32 : k, err);
+		r = load_planned(t, o, k == KK_LINUX64 ? KK_LINUX32 : k, err);
 	}
 	close(fd);
 	if (unpacked >= 0)
 		close(unpacked);
 	return r < 0 ? -1 : 0;
-}
-
-int boot_print_plan(const struct target *t, FILE *f, char **err)
-{
-	print_to = f;
-	int r = boot_load(t, err);
-	print_to = NULL;
-	return r;
 }
 
 void boot_execute(char **err)

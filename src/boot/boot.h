@@ -8,19 +8,23 @@
 #include <stdio.h>
 #include "target.h"
 
-/* Forces the kexec_load path for Linux kernels (kl.kexec_load on the kernel
- * command line, --kexec-load in host mode), so that it is tested. */
-extern bool boot_force_kexec_load;
-/* Bytes the files of one load may take, read and unpacked; 0 (the default):
- * the memory the machine has available now, less KL_LOAD_RESERVE. */
-extern size_t boot_memory_limit;
+/* How the boot engine loads; {0} (or NULL) for the defaults. */
+struct boot_opts {
+	/* Forces the kexec_load path for Linux kernels (kl.kexec_load on the
+	 * kernel command line, --kexec-load in host mode), so that it is tested. */
+	bool force_kexec_load;
+	/* Bytes the files of one load may take, read and unpacked; 0: the memory
+	 * the machine has available now, less KL_LOAD_RESERVE. */
+	size_t memory_limit;
+	/* Host mode: prints to it the plan kexec_load would get, or the
+	 * kexec_file_load call for a 64-bit Linux kernel, instead of loading. */
+	FILE *print_plan;
+};
 
-/* Loads the target. Returns 0 when it is loaded and ready to execute, else -1
- * with *err a sentence for the user (naming the file and the device). */
-int boot_load(const struct target *t, char **err);
-/* Prints the plan kexec_load would get for the target (host mode), or the
- * kexec_file_load call for a 64-bit Linux kernel. 0, or -1 with *err. */
-int boot_print_plan(const struct target *t, FILE *f, char **err);
+/* Loads the target (or prints its plan). Returns 0 when it is loaded and
+ * ready to execute, else -1 with *err a sentence for the user (naming the
+ * file and the device). */
+int boot_load(const struct target *t, const struct boot_opts *o, char **err);
 /* Unmounts every filesystem and starts the loaded kernel. Returns only on
  * failure, with *err set. */
 void boot_execute(char **err);

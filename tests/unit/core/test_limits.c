@@ -346,6 +346,7 @@ static void sparse(const char *rel, off_t size)
 
 struct load_try {
 	struct target t;
+	struct boot_opts o;
 	char *err;
 	int r;
 };
@@ -354,7 +355,8 @@ static void plan_target(void *arg)
 {
 	struct load_try *lt = arg;
 	FILE *null = fopen("/dev/null", "w");
-	lt->r = boot_print_plan(&lt->t, null, &lt->err);
+	lt->o.print_plan = null;
+	lt->r = boot_load(&lt->t, &lt->o, &lt->err);
 	fclose(null);
 }
 
@@ -381,15 +383,13 @@ static void initrds_beyond_the_memory_are_refused(void **state)
 	lt.t.kernel = xstrdup("/vmlinuz");
 	sl_push(&lt.t.initrds, "/big1.img");
 	sl_push(&lt.t.initrds, "/big2.img");
-	boot_force_kexec_load = true;
-	boot_memory_limit = 64 << 20;
+	lt.o.force_kexec_load = true;
+	lt.o.memory_limit = 64 << 20;
 	assert_true(peak_mib(plan_target, &lt) < 60);
 	plan_target(&lt);
 	assert_int_equal(lt.r, -1);
 	if (!strstr(lt.err, "not enough memory to load /big2.img on sdy1 (40 MiB)"))
 		fail_msg("%s", lt.err);
-	boot_force_kexec_load = false;
-	boot_memory_limit = 0;
 	free(lt.err);
 	target_free(&lt.t);
 }
@@ -410,13 +410,12 @@ static void a_kernel_bomb_is_refused_by_name(void **state)
 	lt.t.title = xstrdup("bomb");
 	lt.t.root = xstrdup("sdy1");
 	lt.t.kernel = xstrdup("/bomb.gz");
-	boot_memory_limit = 48 << 20;
+	lt.o.memory_limit = 48 << 20;
 	assert_true(peak_mib(plan_target, &lt) < 100);
 	plan_target(&lt);
 	assert_int_equal(lt.r, -1);
 	if (!strstr(lt.err, "/bomb.gz on sdy1: the gzip data would unpack to more than 47 MiB"))
 		fail_msg("%s", lt.err);
-	boot_memory_limit = 0;
 	free(lt.err);
 	target_free(&lt.t);
 }
