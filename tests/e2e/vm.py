@@ -68,6 +68,9 @@ class VM:
         self.memory = memory
         self.debug_path = self.workdir / "ttyS1.log"
         self.console_path = self.workdir / "ttyS0.log"
+        # ttyS0's bytes as the machine sent them (the terminal pexpect reads through adds
+        # a carriage return before each line feed of its own)
+        self.console_raw_path = self.workdir / "ttyS0.raw"
         self.child = None
         self._console_log = None
         # A short path: a UNIX socket's name has room for 107 bytes only.
@@ -123,7 +126,8 @@ class VM:
         return ["qemu-system-x86_64", "-accel", "tcg", "-m", str(self.memory),
                 "-display", "none", "-no-reboot", "-nodefaults", "-monitor", "none",
                 *self._boot_args(),
-                "-chardev", "stdio,id=s0,signal=off", "-serial", "chardev:s0",
+                "-chardev", f"stdio,id=s0,signal=off,logfile={self.console_raw_path}",
+                "-serial", "chardev:s0",
                 "-serial", f"file:{self.debug_path}",
                 "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
                 *self._disk_args(), *self.extra_args]
