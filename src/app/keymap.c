@@ -69,7 +69,8 @@ int keymap_apply(const struct keymap *km, keymap_set_fn set, void *ctx, char **e
 	return 0;
 }
 
-int keymap_set_ioctl(void *ctx, unsigned table, unsigned key, uint16_t value)
+/* KDSKBENT on a virtual terminal file descriptor (ctx points to the fd). */
+static int keymap_set_ioctl(void *ctx, unsigned table, unsigned key, uint16_t value)
 {
 	struct kbentry e = {(unsigned char)table, (unsigned char)key, value};
 	return ioctl(*(int *)ctx, KDSKBENT, &e) < 0 ? -errno : 0;

@@ -28,8 +28,6 @@ int keymap_parse(const unsigned char *buf, size_t len, const char *name, struct 
 typedef int (*keymap_set_fn)(void *ctx, unsigned table, unsigned key, uint16_t value);
 /* Sets every key of every present table; stops at the first failure. */
 int keymap_apply(const struct keymap *km, keymap_set_fn set, void *ctx, char **err);
-/* KDSKBENT on a virtual terminal file descriptor (ctx points to the fd). */
-int keymap_set_ioctl(void *ctx, unsigned table, unsigned key, uint16_t value);
 
 /* Loads the keymap file at path (device layer syntax, on device root) into
  * the virtual terminals through vt ("/dev/tty0"). 0, -ENOENT when there is

@@ -12,7 +12,8 @@
 #include "log.h"
 #include "util.h"
 
-char *kexec_error(int e, const char *name)
+/* The sentence for an errno of kexec_file_load about kernel `name`. */
+static char *kexec_error(int e, const char *name)
 {
 	switch (e) {
 	case ENOEXEC:

@@ -8,7 +8,5 @@
  * -ENOSYS means this kernel has no kexec_file_load. */
 int boot_linux_load(int kernel_fd, const char *kernel_name, const int *initrd_fds, size_t ninitrd,
 		    const char *cmdline, char **err);
-/* The sentence for an errno of kexec_file_load about kernel `name`. */
-char *kexec_error(int e, const char *name);
 
 #endif

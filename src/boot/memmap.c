@@ -92,7 +92,8 @@ int memmap_read(const char *dir, struct memmap *mm, char **err)
 	return 0;
 }
 
-uint64_t memmap_ram_end(const struct memmap *mm, uint64_t addr)
+/* The end of the RAM run that contains addr, or addr itself when it is not RAM. */
+static uint64_t memmap_ram_end(const struct memmap *mm, uint64_t addr)
 {
 	uint64_t end = addr;
 	for (size_t i = 0; i < mm->n; i++) {

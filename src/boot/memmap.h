@@ -28,8 +28,6 @@ void memmap_add(struct memmap *mm, uint64_t addr, uint64_t len, uint32_t type);
 void memmap_free(struct memmap *mm);
 /* True when [addr, addr+len) is RAM all the way (adjacent RAM entries count). */
 bool memmap_is_ram(const struct memmap *mm, uint64_t addr, uint64_t len);
-/* The end of the RAM run that contains addr, or addr itself when it is not RAM. */
-uint64_t memmap_ram_end(const struct memmap *mm, uint64_t addr);
 /* Multiboot mem_lower / mem_upper in KiB: RAM from 0 (at most 640 KiB) and
  * the contiguous RAM from 1 MiB. */
 void memmap_basic(const struct memmap *mm, uint32_t *lower_kib, uint32_t *upper_kib);

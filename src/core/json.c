@@ -3,7 +3,7 @@
 
 /* Valid JSON is valid UTF-8: a byte that is not part of a UTF-8 character
  * (a title in Latin-1, a corrupt file) becomes U+FFFD. */
-void json_string(FILE *f, const char *s)
+static void json_string(FILE *f, const char *s)
 {
 	if (!s) {
 		fputs("null", f);

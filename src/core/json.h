@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include "target.h"
 
-void json_string(FILE *f, const char *s);
 /* {"title":…,"kernel":…,"initrds":[…],"cmdline":…,"modules":[{"path":…,"cmdline":…}],
  *  "default":…,"origin":…,"root":…,"kind":…,"bootable":…,"reason":…} */
 void json_target(FILE *f, const struct target *t, bool is_default);

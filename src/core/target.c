@@ -88,19 +88,6 @@ size_t tl_push(struct target_list *l, struct target *t)
 	return l->n++;
 }
 
-void tl_remove(struct target_list *l, size_t i)
-{
-	if (i >= l->n)
-		return;
-	target_free(&l->v[i]);
-	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
-	l->n--;
-	if (l->default_index == (int)i)
-		l->default_index = -1;
-	else if (l->default_index > (int)i)
-		l->default_index--;
-}
-
 void tl_free(struct target_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)

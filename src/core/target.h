@@ -58,7 +58,6 @@ static inline bool target_bootable(const struct target *t) { return t->reason ==
 void tl_init(struct target_list *l);
 /* Moves *t into the list (t is left empty). Returns its index. */
 size_t tl_push(struct target_list *l, struct target *t);
-void tl_remove(struct target_list *l, size_t i);
 void tl_free(struct target_list *l);
 /* Appends every target of src (moved) to dst; src's default wins only if dst has none. */
 void tl_append(struct target_list *dst, struct target_list *src);

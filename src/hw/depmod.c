@@ -18,7 +18,7 @@
 
 /* ---- names ---- */
 
-char *module_name_fold(const char *s, size_t n)
+static char *module_name_fold(const char *s, size_t n)
 {
 	char *p = xstrndup(s, n);
 	for (char *c = p; *c; c++)
@@ -134,7 +134,8 @@ size_t depmod_add(struct depmod *km, char *name)
 	return km->n_mods++;
 }
 
-size_t depmod_named(struct depmod *km, const char *name)
+/* depmod_find, or else depmod_add. */
+static size_t depmod_named(struct depmod *km, const char *name)
 {
 	size_t i;
 	if (!depmod_find(km, name, &i))
@@ -157,7 +158,8 @@ static size_t module_at_path(struct depmod *km, const char *path)
 	return i;
 }
 
-bool depmod_file_exists(struct depmod *km, size_t i)
+/* Whether the module's file is in the directory (looked at once). */
+static bool depmod_file_exists(struct depmod *km, size_t i)
 {
 	struct module *m = &km->mods[i];
 	if (m->exists < 0)

@@ -59,13 +59,7 @@ void depmod_free(struct depmod *db);
 bool depmod_find(const struct depmod *db, const char *name, size_t *idx);
 /* Adds a module known only by name; takes the folded name. */
 size_t depmod_add(struct depmod *db, char *name);
-/* depmod_find, or else depmod_add. */
-size_t depmod_named(struct depmod *db, const char *name);
-/* Whether the module's file is in the directory (looked at once). */
-bool depmod_file_exists(struct depmod *db, size_t i);
 
-/* name with '-' folded to '_' (n bytes of it), allocated. */
-char *module_name_fold(const char *s, size_t n);
 bool module_is_compressed(const char *path);
 /* "kernel/fs/ext4/ext4.ko" -> "ext4"; NULL when not a module file name. */
 char *module_name_of_path(const char *path);

@@ -164,7 +164,8 @@ static void forget_shown(struct lineedit *le)
 	le->col = 0;
 }
 
-void le_print_columns(struct term *t, const struct strlist *words)
+/* Prints words in columns as wide as the screen (Tab's list of choices). */
+static void le_print_columns(struct term *t, const struct strlist *words)
 {
 	size_t widest = 1;
 	for (size_t i = 0; i < words->n; i++)

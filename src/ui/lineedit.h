@@ -59,7 +59,5 @@ void le_free(struct lineedit *le);
 enum le_result le_read(struct lineedit *le, const char *prompt, char **line);
 /* Adds a line to the history (not empty lines, not the same line twice in a row). */
 void le_history_add(struct lineedit *le, const char *line);
-/* Prints words in columns as wide as the screen (Tab's list of choices). */
-void le_print_columns(struct term *t, const struct strlist *words);
 
 #endif

@@ -153,7 +153,8 @@ static void expand_args(struct gi *I, const struct gword *w, int nw, struct garg
 		g_limit(I, 0, "more than 16 MiB of words expanded (an endless loop?)");
 }
 
-void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out)
+/* Expands nw words as a command's arguments would be, into out. */
+static void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out)
 {
 	struct gargs *a = args_take(I);
 	expand_args(I, w, nw, a);

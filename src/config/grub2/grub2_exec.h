@@ -4,8 +4,6 @@
 #include "grub2_int.h"
 
 int g_exec_list(struct gi *I, const struct gnode *n);
-/* Expands nw words as a command's arguments would be, into out. */
-void g_expand(struct gi *I, const struct gword *w, int nw, struct strlist *out);
 /* Parses and runs text as a file of its own (source, configfile, eval) and
  * takes it; line: the line of the command that runs it, 0 for the top file. */
 int g_run_text(struct gi *I, char *text, size_t len, const char *name, const char *dev, int line);

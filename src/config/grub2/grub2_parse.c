@@ -41,7 +41,7 @@ static void *ga_take(struct g_arena *a, size_t n, size_t align)
 	return p;
 }
 
-void *ga_alloc(struct g_arena *a, size_t n)
+static void *ga_alloc(struct g_arena *a, size_t n)
 {
 	return ga_take(a, n, sizeof(void *));
 }

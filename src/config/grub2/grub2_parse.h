@@ -11,7 +11,6 @@ struct g_arena {
 	struct g_chunk *head;
 	size_t first; /* size of the first chunk; 0: small */
 };
-void *ga_alloc(struct g_arena *a, size_t n);
 void ga_free(struct g_arena *a);
 
 /* A word is a row of segments: literal text, or a variable expanded
