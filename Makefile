@@ -95,6 +95,11 @@ check: all
 	@tools/deps check
 	@tools/check
 
+# The layering matrix and no circles between modules (docs/architecture.md),
+# from the include lines and the symbols of the test build's objects.
+layers: $(B)/libkl-test.a
+	@tools/check-layers $(B)/tobj
+
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE $(INC) src

@@ -83,29 +83,3 @@ int path_split(const char *s, char **dev, char **path)
 	return 0;
 }
 
-char *path_normalize(const char *path)
-{
-	struct strlist parts = {0};
-	char *copy = xstrdup(path), *save = NULL;
-	for (char *p = strtok_r(copy, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
-		if (strcmp(p, ".") == 0)
-			continue;
-		if (strcmp(p, "..") == 0) {
-			if (parts.n)
-				free(parts.v[--parts.n]);
-			continue;
-		}
-		sl_push(&parts, p);
-	}
-	free(copy);
-	struct strbuf sb = {0};
-	for (size_t i = 0; i < parts.n; i++) {
-		if (i)
-			sb_putc(&sb, '/');
-		sb_puts(&sb, parts.v[i]);
-	}
-	sl_free(&parts);
-	if (!sb.len)
-		sb_putc(&sb, '.');
-	return sb_steal(&sb);
-}

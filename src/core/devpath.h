@@ -22,8 +22,4 @@ void devspec_free(struct devspec *d);
  * "(", an empty path or a malformed URL. */
 int path_split(const char *s, char **dev, char **path);
 
-/* Makes a path relative to its filesystem's root with "." and ".." folded
- * so that it never climbs above it: "/a/../../b" -> "b", "/" -> ".". */
-char *path_normalize(const char *path);
-
 #endif

@@ -74,4 +74,8 @@ int read_file_at(int dirfd, const char *path, size_t max, char **buf, size_t *le
 /* Reads a small text file such as a sysfs attribute, without the trailing newline. */
 char *read_line_file(const char *path);
 
+/* Makes a path relative to its filesystem's root with "." and ".." folded
+ * so that it never climbs above it: "/a/../../b" -> "b", "/" -> ".". */
+char *path_normalize(const char *path);
+
 #endif

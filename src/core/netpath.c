@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include "devpath.h"
 #include "util.h"
 
 static bool valid_host(const char *h, size_t n)
