@@ -187,7 +187,7 @@ static int plan_image(const struct boot_blob *k, const unsigned char *d, size_t 
 	put_memory(bp, env->mm);
 	put_screen(bp, env);
 	struct tramp_regs r = { 0, 0, (uint32_t)(base + bp_off), (uint32_t)load,
-				env->flags & BOOT_RESET_VGA };
+				env->flags & BOOT_RESET_VGA, 0 };
 	trampoline_build(seg, &r);
 	p->entry = base;
 	p->kind = "Linux 32-bit boot protocol";

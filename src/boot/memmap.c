@@ -126,3 +126,27 @@ void memmap_basic(const struct memmap *mm, uint32_t *lower_kib, uint32_t *upper_
 	*lower_kib = (uint32_t)(low / 1024);
 	*upper_kib = up / 1024 > UINT32_MAX ? UINT32_MAX : (uint32_t)(up / 1024);
 }
+
+void memmap_copy(struct memmap *dst, const struct memmap *src)
+{
+	dst->n = src->n;
+	dst->v = xmalloc((src->n ? src->n : 1) * sizeof(*dst->v));
+	memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+}
+
+uint64_t memmap_take_conventional(struct memmap *mm, uint64_t size)
+{
+	uint64_t end = memmap_ram_end(mm, 0);
+	if (end > 640 * 1024 || end < 64 * 1024 + size)
+		return 0;
+	uint64_t at = (end - size) & ~(uint64_t)1023;
+	for (size_t i = 0; i < mm->n; i++) {
+		struct mm_entry *e = &mm->v[i];
+		if (e->type != MM_RAM || e->addr >= at || e->addr + e->len != end)
+			continue;
+		e->len = at - e->addr;
+		memmap_add(mm, at, end - at, MM_RESERVED);
+		return at;
+	}
+	return 0; /* the top of conventional memory is split oddly: leave it */
+}

@@ -31,5 +31,10 @@ bool memmap_is_ram(const struct memmap *mm, uint64_t addr, uint64_t len);
 /* Multiboot mem_lower / mem_upper in KiB: RAM from 0 (at most 640 KiB) and
  * the contiguous RAM from 1 MiB. */
 void memmap_basic(const struct memmap *mm, uint32_t *lower_kib, uint32_t *upper_kib);
+void memmap_copy(struct memmap *dst, const struct memmap *src);
+/* Takes size bytes off the top of conventional memory (the RAM from 0, below
+ * 640 KiB), as a BIOS extension does: that RAM ends lower, the bytes taken are
+ * reserved. Their address (1 KiB aligned), or 0 when there is no room. */
+uint64_t memmap_take_conventional(struct memmap *mm, uint64_t size);
 
 #endif

@@ -416,7 +416,7 @@ static int check_mb2_requests(const struct mb_image *img, const struct boot_env 
 }
 
 static int place_info(struct kexec_plan *p, struct info *in, const struct boot_env *env,
-		      size_t mbi, int version, char **err)
+		      size_t mbi, int version, uint64_t guard, char **err)
 {
 	uint64_t base = 0;
 	size_t len = in->len;
@@ -435,7 +435,8 @@ static int place_info(struct kexec_plan *p, struct info *in, const struct boot_e
 	in->b = b;
 	info_relocate(in, base);
 	struct tramp_regs r = { version == 1 ? MB1_BOOT_MAGIC : MB2_BOOT_MAGIC,
-				(uint32_t)(base + mbi), 0, 0, env->flags & BOOT_RESET_VGA };
+				(uint32_t)(base + mbi), 0, 0, env->flags & BOOT_RESET_VGA,
+				(uint32_t)guard };
 	r.entry = (uint32_t)p->entry;
 	trampoline_build(b, &r);
 	in->b = NULL;
@@ -445,7 +446,7 @@ static int place_info(struct kexec_plan *p, struct info *in, const struct boot_e
 
 static int plan_mb(const struct boot_blob *k, const unsigned char *d, size_t len,
 		   const struct boot_blob *mods, size_t nmods, const struct boot_env *env,
-		   int version, struct kexec_plan *p, char **err)
+		   int version, uint64_t guard, struct kexec_plan *p, char **err)
 {
 	struct mb_image img;
 	uint64_t base;
@@ -468,7 +469,7 @@ static int plan_mb(const struct boot_blob *k, const unsigned char *d, size_t len
 		info_put(&in, NULL, trampoline_size(), 1);
 		size_t mbi = version == 1 ? build_mb1(&in, k, d, len, &img, pm, nmods, env)
 					  : build_mb2(&in, k, d, len, &img, pm, nmods, env, base);
-		r = place_info(p, &in, env, mbi, version, err);
+		r = place_info(p, &in, env, mbi, version, guard, err);
 		free(in.fix);
 		free(in.b);
 	}
@@ -496,8 +497,16 @@ int plan_multiboot(const struct boot_blob *kernel, const struct boot_blob *mods,
 		free(e);
 		return -1;
 	}
-	r = plan_mb(kernel, unpacked ? unpacked : kernel->data, len, mods, nmods, env, version,
-		    out, err);
+	/* The BIOS disk guard (see trampoline.c) takes its memory off the top
+	 * of conventional memory: the kernel is told so. */
+	struct memmap mm;
+	memmap_copy(&mm, env->mm);
+	uint64_t guard = memmap_take_conventional(&mm, TRAMP_DISK_GUARD_SIZE);
+	struct boot_env genv = *env;
+	genv.mm = &mm;
+	r = plan_mb(kernel, unpacked ? unpacked : kernel->data, len, mods, nmods, &genv, version,
+		    guard, out, err);
+	memmap_free(&mm);
 	free(unpacked);
 	if (r < 0)
 		plan_free(out);

@@ -80,9 +80,10 @@ def machines(tmp_path, images):
     """
     started = []
 
-    def start(initrd, append, disks=(), kernel=KERNEL, firmware="bios"):
+    def start(initrd, append, disks=(), kernel=KERNEL, firmware="bios", cpu=None):
         """kernel=None: the firmware boots the disk marked boot=True (see vm.VM)."""
-        vm = VM(tmp_path / f"vm{len(started)}", kernel, initrd, append, disks, firmware=firmware)
+        vm = VM(tmp_path / f"vm{len(started)}", kernel, initrd, append, disks, firmware=firmware,
+                cpu=cpu)
         started.append(vm)
         return vm.start()
 
@@ -96,9 +97,10 @@ def machines(tmp_path, images):
 
 @pytest.fixture
 def kexec_loader(machines):
-    """kexec_loader(disks, append="") -> a VM booting build/initramfs.img (kexec-loader)."""
-    def start(disks, append=""):
-        return machines(INITRAMFS, f"{KL_APPEND} {append}".strip(), disks)
+    """kexec_loader(disks, append="", cpu=None) -> a VM booting build/initramfs.img
+    (kexec-loader), with QEMU's default CPU model or `cpu`."""
+    def start(disks, append="", cpu=None):
+        return machines(INITRAMFS, f"{KL_APPEND} {append}".strip(), disks, cpu=cpu)
     return start
 
 

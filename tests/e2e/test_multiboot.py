@@ -12,6 +12,8 @@ Expected differences between QEMU's loader and kexec-loader (QEMU_ONLY / OURS_ON
 - ELF section headers (flags bit 5): kexec-loader passes them, QEMU does not.
 - boot_loader_name: "qemu" against "kexec-loader VERSION".
 - the information structure: QEMU puts it below 1 MiB, kexec-loader never below 1 MiB.
+- the memory map and mem_lower: kexec-loader reserves the top KiB of conventional memory
+  (below the EBDA) for its BIOS disk guard, as a BIOS extension takes base memory.
 - the command line starts with the kernel's path as each was given it (QEMU: the host file
   name; kexec-loader: the path in kexec-loader.conf).
 - module addresses: above the kernel, not necessarily the same; QEMU aligns them to pages
@@ -37,6 +39,10 @@ MB1_MAGIC = 0x2BADB002
 MB2_MAGIC = 0x36D76289
 QEMU_ONLY = {"boot_device"}
 OURS_ONLY = {"elf_num", "elf_size", "elf_addr", "elf_shndx"}
+# The machine as it is handed over (tests/mbkernel's machine()): control registers, EFER,
+# XCR0, PAT, the local APIC, the 8259s' masks, the PIT's mode.
+HAND_OVER = ("cr0", "cr4", "efer", "xcr0", "pat", "apic_mode", "apic_svr", "apic_tpr",
+             "apic_lint0", "apic_lint1", "pic_masks", "pit0_mode")
 MOD1 = bytes((i * 7 + 3) % 251 for i in range(5000))
 MOD2 = b"hello module two"
 VERSION = (ROOT / "VERSION").read_text().strip()
@@ -80,11 +86,12 @@ def mbkernels(tmp_path_factory):
     return out
 
 
-def qemu_multiboot(kernel, append, modules, memory=1024, disk=None):
+def qemu_multiboot(kernel, append, modules, memory=1024, disk=None, cpu=None):
     """Boots kernel with QEMU's own Multiboot loader; returns the console text. `disk`
     attaches an image as kexec-loader's VMs do: SeaBIOS reserves memory for each virtio
     disk, so the memory map is only the same on the same machine."""
     argv = ["qemu-system-x86_64", "-accel", "tcg", "-m", str(memory), "-display", "none",
+            *(["-cpu", cpu] if cpu else []),
             "-nodefaults", "-no-reboot", "-serial", "stdio",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-kernel", str(kernel), "-append", append, "-initrd", ",".join(modules)]
@@ -94,6 +101,14 @@ def qemu_multiboot(kernel, append, modules, memory=1024, disk=None):
     r = subprocess.run(argv, capture_output=True, timeout=120)
     assert r.returncode == 0x21, f"QEMU exited with {r.returncode}: {r.stderr.decode()}"
     return r.stdout.decode(errors="replace")
+
+
+def with_disk_guard(mmap):
+    """The map QEMU's loader gives, with the KiB kexec-loader's BIOS disk guard takes off
+    the top of conventional memory."""
+    (a, n, t), rest = mmap[0], mmap[1:]
+    assert a == 0 and t == 1
+    return [(0, n - 1024, 1), (n - 1024, 1024, 2)] + rest
 
 
 def check_memory(fields, mmap):
@@ -161,10 +176,10 @@ def mb_target(kernel):
             "module /m1.bin first arg\nmodule /m2.bin\n")
 
 
-def boot_through_kexec_loader(boot_disk, kexec_loader, mbkernels, kernel):
+def boot_through_kexec_loader(boot_disk, kexec_loader, mbkernels, kernel, cpu=None):
     disk = boot_disk(mb_target(kernel), {f"/{kernel}": mbkernels / kernel,
                                          "/m1.bin": MOD1, "/m2.bin": MOD2})
-    vm = kexec_loader([disk], "boot_index=0")
+    vm = kexec_loader([disk], "boot_index=0", cpu=cpu)
     vm.expect(r"MBKERNEL END", timeout=240)
     report = parse(vm.console())
     vm.close()  # the test kernel halts; QEMU's reference run may need its disk
@@ -194,13 +209,31 @@ def test_kexec_loader_boots_multiboot1(boot_disk, kexec_loader, mbkernels, modul
         m1, m2 = module_files
         ref, ref_mods, ref_mmap, _ = parse(qemu_multiboot(
             mbkernels / kernel, "console=com1 a=b", [f"{m1} first arg", str(m2)], disk=disk))
-        assert ref_mmap == mmap
-        for key in ("magic", "mem_lower", "mem_upper", "mods_count", "mmap_length",
-                    "image_start", "image_end", "entry", "cr0"):
-            assert fields[key] == ref[key], key
+        assert with_disk_guard(ref_mmap) == mmap
+        assert fields["mem_lower"] == ref["mem_lower"] - 1
+        for key in ("magic", "mem_upper", "mods_count", "image_start", "image_end",
+                    "entry", *HAND_OVER):
+            assert fields.get(key) == ref.get(key), key
+        assert fields["mmap_length"] == 24 * len(mmap)
         assert set(ref) - set(fields) <= QEMU_ONLY
         assert set(fields) - set(ref) <= OURS_ONLY
         assert [m["fnv"] for m in mods] == [m["fnv"] for m in ref_mods]
+
+
+@needs_wiring
+def test_hand_over_state_with_cpu_max_is_what_qemus_loader_gives(
+        boot_disk, kexec_loader, mbkernels, module_files):
+    """QEMU's `max` CPU model has what recent machines have (XSAVE with AVX-512, PCID,
+    SMEP/SMAP, UMIP, FSGSBASE, 5-level paging, x2APIC): the running Linux turns much of it
+    on, and none of it may reach the next kernel."""
+    fields, _, _, _, disk = boot_through_kexec_loader(boot_disk, kexec_loader, mbkernels,
+                                                      "mb1-elf32", cpu="max")
+    m1, m2 = module_files
+    ref, _, _, _ = parse(qemu_multiboot(mbkernels / "mb1-elf32", "console=com1 a=b",
+                                        [f"{m1} first arg", str(m2)], disk=disk, cpu="max"))
+    assert ref["cr4"] == 0 and ref["efer"] == 0 and ref["xcr0"] == 1  # the reference holds
+    for key in HAND_OVER:
+        assert fields.get(key) == ref.get(key), key
 
 
 @needs_wiring

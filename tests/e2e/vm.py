@@ -57,15 +57,18 @@ class Probe:
 
 
 class VM:
-    def __init__(self, workdir, kernel, initrd, append, disks=(), memory=1024, firmware="bios"):
+    def __init__(self, workdir, kernel, initrd, append, disks=(), memory=1024, firmware="bios",
+                 cpu=None):
         """kernel None: the firmware boots the Disk marked boot=True ("bios": SeaBIOS,
-        "uefi": OVMF, "uefi-sb": OVMF with Secure Boot on)."""
+        "uefi": OVMF, "uefi-sb": OVMF with Secure Boot on). cpu: a QEMU CPU model (-cpu),
+        None for QEMU's default."""
         self.firmware = firmware
         self.workdir = pathlib.Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.kernel, self.initrd, self.append = kernel, initrd, append
         self.disks = [d if isinstance(d, Disk) else Disk(pathlib.Path(d)) for d in disks]
         self.memory = memory
+        self.cpu = cpu
         self.debug_path = self.workdir / "ttyS1.log"
         self.console_path = self.workdir / "ttyS0.log"
         # ttyS0's bytes as the machine sent them (the terminal pexpect reads through adds
@@ -124,6 +127,7 @@ class VM:
 
     def argv(self):
         return ["qemu-system-x86_64", "-accel", "tcg", "-m", str(self.memory),
+                *(["-cpu", self.cpu] if self.cpu else []),
                 "-display", "none", "-no-reboot", "-nodefaults", "-monitor", "none",
                 *self._boot_args(),
                 "-chardev", f"stdio,id=s0,signal=off,logfile={self.console_raw_path}",

@@ -165,6 +165,57 @@ static void self(void)
 	kv("cr0", cr0);
 }
 
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return lo | (uint64_t)hi << 32;
+}
+
+static void cpuid(uint32_t leaf, uint32_t *ecx, uint32_t *edx)
+{
+	uint32_t a = leaf, b, c = 0, d;
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	*ecx = c;
+	*edx = d;
+}
+
+/* The state the machine is handed over in, as firmware or the boot loader
+ * left it: control registers, EFER, XCR0, PAT, the local APIC, the 8259s'
+ * masks and the PIT's channel 0 mode. */
+static void machine(void)
+{
+	uint32_t cr4, ecx, edx;
+	__asm__ volatile("movl %%cr4, %0" : "=r"(cr4));
+	kv("cr4", cr4);
+	kv("efer", rdmsr(0xc0000080));
+	cpuid(1, &ecx, &edx);
+	if (ecx & 1u << 26) {
+		uint32_t lo, hi;
+		__asm__ volatile("movl %%cr4, %%eax; orl $0x40000, %%eax; movl %%eax, %%cr4"
+				 : : : "eax");
+		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		__asm__ volatile("movl %0, %%cr4" : : "r"(cr4));
+		kv("xcr0", lo | (uint64_t)hi << 32);
+	}
+	if (edx & 1u << 16)
+		kv("pat", rdmsr(0x277));
+	if (edx & 1u << 9) {
+		uint64_t base = rdmsr(0x1b);
+		kv("apic_mode", base >> 10 & 3); /* 2: xAPIC, 3: x2APIC */
+		if ((base >> 10 & 3) == 2 && base >> 32 == 0) {
+			uint32_t a = (uint32_t)base & 0xfffff000;
+			kv("apic_svr", rd32(a + 0xf0));
+			kv("apic_tpr", rd32(a + 0x80));
+			kv("apic_lint0", rd32(a + 0x350));
+			kv("apic_lint1", rd32(a + 0x360));
+		}
+	}
+	kv("pic_masks", inb(0x21) | inb(0xa1) << 8);
+	outb(0x43, 0xe2); /* read back channel 0's status */
+	kv("pit0_mode", inb(0x40) & 0x3f);
+}
+
 static void mb1(uint32_t m)
 {
 	uint32_t f = rd32(m);
@@ -255,6 +306,7 @@ void kmain(uint32_t magic, uint32_t info)
 	kv("magic", magic);
 	kv("info", info);
 	self();
+	machine();
 	if (magic == 0x2badb002)
 		mb1(info);
 	else if (magic == 0x36d76289)

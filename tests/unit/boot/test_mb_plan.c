@@ -6,6 +6,7 @@
 #include "trampoline.h"
 #include "plan_fixture.h"
 #include "gzip_pack.h"
+#include "util.h"
 
 static uint32_t p32(uint64_t a) { return get32(phys(a, 4)); }
 static const char *pstr(uint64_t a) { return (const char *)phys(a, 1); }
@@ -35,7 +36,17 @@ static void check_trampoline(uint32_t magic, uint64_t entry, uint64_t *info)
 	assert_int_equal(get32(t + po + TRAMP_PARAM_ENTRY), entry);
 	*info = get32(t + po + TRAMP_PARAM_EBX);
 	assert_true(*info >= ONE_MIB);
+	/* the BIOS disk guard: the top KiB of conventional memory, below the EBDA */
+	assert_int_equal(get32(t + po + TRAMP_PARAM_DISK_GUARD), 0x9f800);
 }
+
+/* The map the kernel is told: the machine's, with the guard's KiB reserved. */
+static const struct mm_entry told[] = {
+	{ 0, 0x9f800, MM_RAM }, { 0x9f800, 0x400, MM_RESERVED },
+	{ 0x9fc00, 0x400, MM_RESERVED }, { 0xf0000, 0x10000, MM_RESERVED },
+	{ 0x100000, 0x7f00000, MM_RAM }, { 0x8000000, 0x20000, MM_ACPI },
+	{ 0xfffc0000, 0x40000, MM_RESERVED },
+};
 
 static const unsigned char mod1[5000] = { 1, 2, 3 };
 static const unsigned char mod2[10] = "module 2!";
@@ -49,7 +60,7 @@ static void check_mb1_info(uint64_t mbi, const char *cmdline, uint64_t kernel_en
 	uint32_t flags = p32(mbi);
 	/* memory, command line, modules, ELF sections, memory map, loader name */
 	assert_int_equal(flags, 1 | 4 | 8 | 0x20 | 0x40 | 0x200);
-	assert_int_equal(p32(mbi + 4), 0x9fc00 / 1024);
+	assert_int_equal(p32(mbi + 4), 0x9f800 / 1024);
 	assert_int_equal(p32(mbi + 8), (0x8000000 - 0x100000) / 1024);
 	assert_str(pstr(p32(mbi + 16)), cmdline);
 	assert_str(pstr(p32(mbi + 64)), "kexec-loader " KL_VERSION);
@@ -65,14 +76,14 @@ static void check_mb1_info(uint64_t mbi, const char *cmdline, uint64_t kernel_en
 	assert_memory_equal(phys(p32(m + 16), 10), mod2, 10);
 	assert_str(pstr(p32(m + 24)), "(hd0,1)/mod2");
 	/* memory map: 24-byte entries, size field 20, as the map we gave */
-	assert_int_equal(p32(mbi + 44), 24 * mm.n);
+	assert_int_equal(p32(mbi + 44), 24 * ARRAY_SIZE(told));
 	uint64_t map = p32(mbi + 48);
-	for (size_t i = 0; i < mm.n; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(told); i++) {
 		const unsigned char *e = phys(map + 24 * i, 24);
 		assert_int_equal(get32(e), 20);
-		assert_int_equal(get64(e + 4), mm.v[i].addr);
-		assert_int_equal(get64(e + 12), mm.v[i].len);
-		assert_int_equal(get32(e + 20), mm.v[i].type);
+		assert_int_equal(get64(e + 4), told[i].addr);
+		assert_int_equal(get64(e + 12), told[i].len);
+		assert_int_equal(get32(e + 20), told[i].type);
 	}
 }
 
@@ -316,15 +327,17 @@ static void mb2_tags(void **state)
 	assert_int_equal(p32(t + 8), 0x404000);
 	assert_memory_equal(phys(0x404000, 10), mod2, 10);
 	t = find_tag(mbi, 4, 0);
-	assert_int_equal(p32(t + 8), 639);
+	assert_int_equal(p32(t + 8), 638);
 	assert_int_equal(p32(t + 12), 130048);
 	t = find_tag(mbi, 6, 0);
-	assert_int_equal(p32(t + 4), 16 + 24 * mm.n);
+	assert_int_equal(p32(t + 4), 16 + 24 * ARRAY_SIZE(told));
 	assert_int_equal(p32(t + 8), 24);
 	assert_int_equal(p32(t + 12), 0);
-	assert_int_equal(get64(phys(t + 16 + 24 * 3, 8)), 0x100000);
-	assert_int_equal(get64(phys(t + 24 + 24 * 3, 8)), 0x7f00000);
-	assert_int_equal(p32(t + 32 + 24 * 4), MM_ACPI);
+	assert_int_equal(get64(phys(t + 16 + 24 * 1, 8)), 0x9f800);
+	assert_int_equal(p32(t + 32 + 24 * 1), MM_RESERVED);
+	assert_int_equal(get64(phys(t + 16 + 24 * 4, 8)), 0x100000);
+	assert_int_equal(get64(phys(t + 24 + 24 * 4, 8)), 0x7f00000);
+	assert_int_equal(p32(t + 32 + 24 * 5), MM_ACPI);
 	t = find_tag(mbi, 14, 0);
 	assert_int_equal(p32(t + 4), 8 + 20);
 	assert_memory_equal(phys(t + 8, 8), "RSD PTR ", 8);
