@@ -28,6 +28,10 @@
  * or evals: the parsed trees of sourced files stay alive (menu entries
  * point into them), so a loop sourcing a big file would grow without end. */
 #define KL_GRUB_MAX_TEXT ((size_t)16 << 20)
+/* Bytes read from files by one grub.cfg run (source, configfile, load_env,
+ * test -s): reading a 4 MiB grubenv in a loop is work the step count does
+ * not see. */
+#define KL_GRUB_MAX_READ ((size_t)64 << 20)
 
 /* ---- other parsers ---- */
 #define KL_MAX_TARGETS_PER_FILE 20000          /* SYSLINUX labels, BLS entries, … */

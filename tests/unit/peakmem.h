@@ -22,14 +22,26 @@ static inline long rss_now_kb(void)
 }
 
 /* Runs fn(arg) in a child; returns the MiB its peak resident size grew by.
- * The child must end normally (a crash or an abort fails the test). */
+ * The child must end normally (a crash or an abort fails the test); with
+ * cpu_seconds, a child still working after that much processor time is
+ * stopped (SIGXCPU) and fails the test: a bound an order of magnitude above
+ * what the work takes, for inputs that used to take minutes. */
+static inline long peak_mib_cpu(void (*fn)(void *), void *arg, int cpu_seconds);
 static inline long peak_mib(void (*fn)(void *), void *arg)
+{
+	return peak_mib_cpu(fn, arg, 0);
+}
+
+static inline long peak_mib_cpu(void (*fn)(void *), void *arg, int cpu_seconds)
 {
 	fflush(NULL);
 	long before = rss_now_kb();
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		struct rlimit cpu = {(rlim_t)cpu_seconds, (rlim_t)cpu_seconds + 1};
+		if (cpu_seconds)
+			setrlimit(RLIMIT_CPU, &cpu);
 		fn(arg);
 		fflush(NULL);
 		_exit(0);

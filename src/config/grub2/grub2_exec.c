@@ -175,12 +175,34 @@ int g_exec_list(struct gi *I, const struct gnode *n)
 	return st;
 }
 
+struct fkey {
+	struct gi *I;
+	const char *name;
+};
+
+static bool same_func(void *ctx, size_t pos)
+{
+	const struct fkey *k = ctx;
+	return !strcmp(k->I->funcs[pos].name, k->name);
+}
+
+/* By hash: 200,000 functions must not cost 200,000 comparisons a call. */
 static struct gfunc *find_func(struct gi *I, const char *name)
 {
-	for (size_t i = 0; i < I->nfuncs; i++)
-		if (!strcmp(I->funcs[i].name, name))
-			return &I->funcs[i];
-	return NULL;
+	struct fkey k = {I, name};
+	size_t i = sh_find(&I->findex, str_hash(name, strlen(name)), same_func, &k);
+	return i == SIZE_MAX ? NULL : &I->funcs[i];
+}
+
+static void log_func(struct gi *I, size_t index, const struct gnode *old)
+{
+	if (!I->fundo_on)
+		return;
+	if (I->nfundo == I->capfundo) {
+		I->capfundo = I->capfundo ? 2 * I->capfundo : 16;
+		I->fundo = xrealloc(I->fundo, I->capfundo * sizeof(*I->fundo));
+	}
+	I->fundo[I->nfundo++] = (struct gfundo){index, old};
 }
 
 static void define_func(struct gi *I, const struct gnode *n)
@@ -194,12 +216,40 @@ static void define_func(struct gi *I, const struct gnode *n)
 				I->capfuncs = I->capfuncs ? 2 * I->capfuncs : 16;
 				I->funcs = xrealloc(I->funcs, I->capfuncs * sizeof(*I->funcs));
 			}
-			f = &I->funcs[I->nfuncs++];
+			f = &I->funcs[I->nfuncs];
 			f->name = xstrdup(name.v[0]);
+			f->hash = str_hash(f->name, strlen(f->name));
+			f->body = NULL;
+			sh_add(&I->findex, f->hash, I->nfuncs++);
 		}
+		log_func(I, (size_t)(f - I->funcs), f->body);
 		f->body = n->a;
 	}
 	sl_free(&name);
+}
+
+size_t g_funcs_mark(struct gi *I)
+{
+	I->fundo_on++;
+	return I->nfundo;
+}
+
+/* Newest first: a new function is the last one (functions are only added
+ * at the end), a redefined one gets its body back. */
+void g_funcs_rollback(struct gi *I, size_t mark)
+{
+	I->fundo_on--;
+	while (I->nfundo > mark) {
+		const struct gfundo *u = &I->fundo[--I->nfundo];
+		struct gfunc *f = &I->funcs[u->index];
+		if (u->body || u->index != I->nfuncs - 1) {
+			f->body = u->body;
+			continue;
+		}
+		sh_move(&I->findex, f->hash, u->index, SIZE_MAX);
+		free(f->name);
+		I->nfuncs--;
+	}
 }
 
 static int call_func(struct gi *I, const struct gfunc *f, int line, int argc, char **argv)
@@ -469,6 +519,8 @@ void g_exec_free(struct gi *I)
 	for (size_t i = 0; i < I->nfuncs; i++)
 		free(I->funcs[i].name);
 	free(I->funcs);
+	sh_free(&I->findex);
+	free(I->fundo);
 	while (I->files) {
 		struct gfile *f = I->files;
 		I->files = f->next;

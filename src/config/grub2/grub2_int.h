@@ -11,6 +11,7 @@
 #include "target.h"
 #include "util.h"
 #include "limits.h"
+#include "strhash.h"
 
 /* Bounds that keep any input from hanging or exhausting PID 1 (limits.h). */
 #define G_MAX_STEPS KL_GRUB_MAX_STEPS
@@ -23,10 +24,12 @@
 #define G_MAX_OUT KL_GRUB_MAX_OUT
 #define G_MAX_VARS KL_GRUB_MAX_VARS
 #define G_MAX_TEXT KL_GRUB_MAX_TEXT
+#define G_MAX_READ KL_GRUB_MAX_READ
 
 struct gvar {
 	char *name, *val;
 	size_t nlen;
+	uint64_t hash;
 	bool exported;
 };
 
@@ -37,6 +40,13 @@ struct gundo {
 
 struct gfunc {
 	char *name;
+	uint64_t hash;
+	const struct gnode *body;
+};
+
+/* A function definition to undo: the body it replaced, NULL when new. */
+struct gfundo {
+	size_t index;
 	const struct gnode *body;
 };
 
@@ -97,11 +107,16 @@ struct gi {
 	struct strbuf *out;
 	struct gvar *vars;
 	size_t nvars, capvars;
+	struct strhash vindex;  /* the variables by name */
 	struct gundo *undo;
 	size_t nundo, capundo;
 	int undo_on;            /* > 0: record changes so they can be rolled back */
 	struct gfunc *funcs;
 	size_t nfuncs, capfuncs;
+	struct strhash findex;  /* the functions by name */
+	struct gfundo *fundo;   /* definitions made by the entry body running */
+	size_t nfundo, capfundo;
+	int fundo_on;
 	struct strlist *argv;   /* positional parameters of the running function or entry */
 	int status;             /* $? */
 	enum gjump jump;
@@ -110,6 +125,7 @@ struct gi {
 	long steps, cmds_run;
 	size_t bytes;
 	size_t text;            /* bytes of script text kept (files, sources, evals) */
+	size_t read;            /* bytes read from files (source, load_env, …) */
 	int depth;
 	bool limit_told;
 	const char *file, *dev; /* the running file and its device */

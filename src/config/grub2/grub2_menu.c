@@ -180,18 +180,11 @@ static void run_body(struct gi *I, const struct gentry *e)
 	const char *ofile = I->file, *odev = I->dev;
 	I->file = e->file;
 	I->dev = e->dev;
-	size_t nf = I->nfuncs;
-	const struct gnode **bodies = xmalloc((nf ? nf : 1) * sizeof(*bodies));
-	for (size_t i = 0; i < nf; i++)
-		bodies[i] = I->funcs[i].body;
+	size_t mark = g_funcs_mark(I); /* what it defines is undone, not every function saved */
 	reset_run(I);
 	g_exec_list(I, e->body);
 	reset_run(I);
-	while (I->nfuncs > nf)
-		free(I->funcs[--I->nfuncs].name);
-	for (size_t i = 0; i < nf; i++)
-		I->funcs[i].body = bodies[i];
-	free(bodies);
+	g_funcs_rollback(I, mark);
 	I->file = ofile;
 	I->dev = odev;
 }
@@ -253,8 +246,9 @@ static int eval_submenu(struct gi *I, size_t idx, const char *spec, struct targe
 
 static int eval_submenu_body(struct gi *I, size_t idx, const char *spec, struct target_list *out)
 {
+	struct gscope outer;
+	gv_scope_open(I, &outer);
 	size_t mark = gv_mark(I);
-	gv_keep_exported(I);
 	struct strlist args = {0}, *saved = I->argv;
 	sl_copy(&args, &I->ents[idx].args);
 	I->argv = &args;
@@ -273,6 +267,7 @@ static int eval_submenu_body(struct gi *I, size_t idx, const char *spec, struct 
 	/* its entries run in the submenu's context too */
 	int r = build(I, from, to, spec ? spec : own ? own : "0", out);
 	gv_rollback(I, mark);
+	gv_scope_close(I, &outer);
 	free(own);
 	free_entries(I, from);
 	return r >= 0 ? r : out->n > first ? (int)first : -1;

@@ -145,8 +145,17 @@ int g_read_max(struct gi *I, const char *gpath, size_t max, char **buf, size_t *
 	char *dev, *path;
 	int r = -ENODEV;
 	const struct fsio *io = I->io;
+	size_t got = 0;
+	if (I->read >= G_MAX_READ) {
+		/* load_env or source of a big file in a loop: the work is in the reading */
+		g_limit(I, 0, "more than 64 MiB read from files (load_env or source in a loop?)");
+		return -EFBIG;
+	}
 	if (g_path(I, gpath, &dev, &path) && io && io->read)
-		r = path[0] ? io->read(io->ctx, dev, path, max, buf, len) : -EISDIR;
+		r = path[0] ? io->read(io->ctx, dev, path, max, buf, &got) : -EISDIR;
+	I->read += got;
+	if (len)
+		*len = got;
 	free(dev);
 	free(path);
 	return r;

@@ -10,13 +10,25 @@
 
 /* ---- variables: a small array, and an undo log for scopes ---- */
 
+struct vkey {
+	struct gi *I;
+	const char *name;
+	size_t n;
+};
+
+static bool same_var(void *ctx, size_t pos)
+{
+	const struct vkey *k = ctx;
+	const struct gvar *v = &k->I->vars[pos];
+	return v->nlen == k->n && !memcmp(v->name, k->name, k->n);
+}
+
+/* By hash: a script may hold thousands of variables and expand them in loops. */
 static struct gvar *gv_find(struct gi *I, const char *name)
 {
-	size_t n = strlen(name);
-	for (size_t i = 0; i < I->nvars; i++)
-		if (I->vars[i].nlen == n && !memcmp(I->vars[i].name, name, n))
-			return &I->vars[i];
-	return NULL;
+	struct vkey k = {I, name, strlen(name)};
+	size_t i = sh_find(&I->vindex, str_hash(name, k.n), same_var, &k);
+	return i == SIZE_MAX ? NULL : &I->vars[i];
 }
 
 const char *gv_get(struct gi *I, const char *name)
@@ -49,11 +61,13 @@ static void gv_put(struct gi *I, const char *name, const char *val, bool exporte
 			I->capvars = I->capvars ? 2 * I->capvars : 32;
 			I->vars = xrealloc(I->vars, I->capvars * sizeof(*I->vars));
 		}
-		v = &I->vars[I->nvars++];
+		v = &I->vars[I->nvars];
 		v->name = xstrdup(name);
 		v->nlen = strlen(name);
+		v->hash = str_hash(name, v->nlen);
 		v->val = NULL;
 		v->exported = false;
+		sh_add(&I->vindex, v->hash, I->nvars++);
 	}
 	free(v->val);
 	v->val = xstrdup(val);
@@ -72,9 +86,14 @@ void gv_unset(struct gi *I, const char *name)
 	if (!v)
 		return;
 	gv_log(I, name, v);
+	size_t at = (size_t)(v - I->vars), last = I->nvars - 1;
+	sh_move(&I->vindex, v->hash, at, SIZE_MAX);
+	if (at != last)
+		sh_move(&I->vindex, I->vars[last].hash, last, at);
 	free(v->name);
 	free(v->val);
-	*v = I->vars[--I->nvars];
+	*v = I->vars[last];
+	I->nvars--;
 }
 
 void gv_export(struct gi *I, const char *name)
@@ -125,13 +144,47 @@ void gv_keep_exported(struct gi *I)
 			gv_unset(I, I->vars[i].name);
 }
 
-void gv_free(struct gi *I)
+static void vars_free(struct gi *I)
 {
 	for (size_t i = 0; i < I->nvars; i++) {
 		free(I->vars[i].name);
 		free(I->vars[i].val);
 	}
 	free(I->vars);
+	sh_free(&I->vindex);
+}
+
+void gv_scope_open(struct gi *I, struct gscope *outer)
+{
+	*outer = (struct gscope){I->vars, I->nvars, I->capvars, I->vindex, I->nundo};
+	I->vars = NULL;
+	I->nvars = I->capvars = 0;
+	I->vindex = (struct strhash){0};
+	int on = I->undo_on;
+	I->undo_on = 0; /* the copies are the new context's start, nothing to undo */
+	for (size_t i = 0; i < outer->nvars; i++)
+		if (outer->vars[i].exported)
+			gv_put(I, outer->vars[i].name, outer->vars[i].val, true);
+	I->undo_on = on;
+}
+
+void gv_scope_close(struct gi *I, struct gscope *outer)
+{
+	vars_free(I);
+	while (I->nundo > outer->nundo) {
+		struct gundo *u = &I->undo[--I->nundo];
+		free(u->name);
+		free(u->val);
+	}
+	I->vars = outer->vars;
+	I->nvars = outer->nvars;
+	I->capvars = outer->capvars;
+	I->vindex = outer->vindex;
+}
+
+void gv_free(struct gi *I)
+{
+	vars_free(I);
 	for (size_t i = 0; i < I->nundo; i++) {
 		free(I->undo[i].name);
 		free(I->undo[i].val);

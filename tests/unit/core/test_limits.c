@@ -420,6 +420,139 @@ static void a_kernel_bomb_is_refused_by_name(void **state)
 	target_free(&lt.t);
 }
 
+/* ---- work that the step count did not see ---- */
+
+static void run_script_quietly(void *text)
+{
+	struct strbuf out = {0};
+	struct diag_list d = {0};
+	grub2_run_script(text, strlen(text), "grub.cfg", &out, &d);
+	if (out.len > 200)
+		out.s[200] = 0;
+	fprintf(stderr, "%s", out.s ? out.s : "");
+	sb_free(&out);
+	diag_free(&d);
+}
+
+static void many_variables_expanded_in_a_loop(void **state)
+{
+	struct strbuf sb = {0};
+	for (int i = 0; i < 4096; i++)
+		sb_printf(&sb, "set v%d=x\n", i);
+	sb_puts(&sb, "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do\n"
+		     " for j in 1 2 3 4 5; do set y=\"");
+	for (int i = 0; i < 40000; i++) /* 280 KB of references to the last variable */
+		sb_puts(&sb, "$v4095");
+	sb_puts(&sb, "\"; done\ndone\n");
+	assert_true(peak_mib_cpu(run_script_quietly, sb.s, 20) < 64);
+	sb_free(&sb);
+}
+
+static void many_functions(void **state)
+{
+	struct strbuf sb = {0};
+	for (int i = 0; i < 140000; i++) /* 3.9 MB */
+		sb_printf(&sb, "function f%d { true; }\n", i);
+	sb_puts(&sb, "f139999\n");
+	assert_true(peak_mib_cpu(run_script_quietly, sb.s, 20) < 256);
+	sb_free(&sb);
+}
+
+struct grub_run {
+	struct fakefs fs;
+	struct diag_list d;
+	size_t targets;
+};
+
+static void load_grub_run(void *arg)
+{
+	struct grub_run *g = arg;
+	struct grub2_opts o = {.io = &g->fs.io, .device = "sda1", .path = "/boot/grub/grub.cfg"};
+	struct target_list l;
+	tl_init(&l);
+	grub2_load(&o, &l, &g->d);
+	g->targets = l.n;
+	tl_free(&l);
+}
+
+static void many_submenus_with_many_variables(void **state)
+{
+	static struct grub_run g;
+	fake_init(&g.fs);
+	struct strbuf sb = {0};
+	for (int i = 0; i < 4096; i++)
+		sb_printf(&sb, "set v%d=x\n", i);
+	sb_puts(&sb, "export v1\n");
+	for (int i = 0; i < 1000; i++)
+		sb_printf(&sb, "submenu s%d { set w=$v1; menuentry \"e $w\" { linux /k; } }\n", i);
+	fake_file(&g.fs, "sda1", "/boot/grub/grub.cfg", sb.s);
+	assert_true(peak_mib_cpu(load_grub_run, &g, 20) < 64);
+	load_grub_run(&g);
+	assert_int_equal(g.targets, 1000);
+	diag_free(&g.d);
+	sb_free(&sb);
+}
+
+static void load_env_in_a_loop(void **state)
+{
+	static struct grub_run g;
+	fake_init(&g.fs);
+	struct strbuf env = {0};
+	sb_puts(&env, "# GRUB Environment Block\n");
+	while (env.len < (4u << 20) - 1100) {
+		sb_printf(&env, "k%zu=", env.len % 977);
+		for (int i = 0; i < 1000; i++)
+			sb_putc(&env, 'v');
+		sb_putc(&env, '\n');
+	}
+	fake_file(&g.fs, "sda1", "/boot/grub/grubenv", env.s);
+	fake_file(&g.fs, "sda1", "/boot/grub/grub.cfg",
+		  "for i in 1 2 3 4 5 6 7 8 9 10; do for j in 1 2 3 4 5 6 7 8 9 10; do\n"
+		  " for k in 1 2 3 4 5 6 7 8 9 10; do load_env; done; done; done\n"
+		  "menuentry e { linux /k; }\n");
+	assert_true(peak_mib_cpu(load_grub_run, &g, 20) < 128);
+	load_grub_run(&g);
+	assert_int_equal(count_with(&g.d, "more than 64 MiB read from files"), 1);
+	diag_free(&g.d);
+	sb_free(&env);
+}
+
+static char blsdir[] = "/tmp/kl-bls-XXXXXX";
+
+static void load_many_bls(void *arg)
+{
+	struct target_list l;
+	struct diag_list d = {0};
+	tl_init(&l);
+	struct bls_opts o = {.io = disk_fsio(), .device = "sdx1", .dir = "/loader/entries",
+			     .standalone = true};
+	bls_load(&o, &l, &d);
+	*(size_t *)arg = l.n;
+	if (l.n && !strstr(l.v[0].title, "Same ("))
+		_exit(3); /* equal titles are told apart by version */
+	tl_free(&l);
+	diag_free(&d);
+}
+
+static void many_bls_entries_with_one_title(void **state)
+{
+	assert_non_null(mkdtemp(blsdir));
+	for (int i = 0; i < 40000; i++) {
+		char rel[64], text[96];
+		snprintf(rel, sizeof(rel), "loader/entries/e%05d.conf", i);
+		snprintf(text, sizeof(text), "title Same\nversion %d\nlinux /k\n", i);
+		write_text_below(blsdir, rel, text);
+	}
+	disk_add_dir(blsdir, "sdx1", "ext4", NULL, NULL);
+	size_t n = 0;
+	assert_true(peak_mib_cpu(load_many_bls, &n, 20) < 256);
+	load_many_bls(&n);
+	assert_int_equal(n, 40000);
+	char *cmd = xasprintf("rm -rf %s", blsdir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +565,11 @@ int main(void)
 		cmocka_unit_test(syslinux_self_include_is_bounded),
 		cmocka_unit_test(shift_zero_without_parameters),
 		cmocka_unit_test(empty_entries_folder_lists_nothing),
+		cmocka_unit_test(many_variables_expanded_in_a_loop),
+		cmocka_unit_test(many_functions),
+		cmocka_unit_test(many_submenus_with_many_variables),
+		cmocka_unit_test(load_env_in_a_loop),
+		cmocka_unit_test(many_bls_entries_with_one_title),
 		cmocka_unit_test(too_big_an_allocation_returns),
 		cmocka_unit_test(out_of_memory_in_one_filesystem),
 		cmocka_unit_test(initrds_beyond_the_memory_are_refused),
