@@ -324,24 +324,34 @@ const struct fsinfo *disk_find(const char *spec, char **err)
 	return &d->info;
 }
 
-/* Options that keep a read-only mount from replaying a journal, which would write. */
-static const char *no_replay_options(const char *fstype)
+/* Options that keep a read-only mount from replaying a journal, which would
+ * write, tried in turn. btrfs took "nologreplay" until Linux 5.9 and takes
+ * "rescue=nologreplay" since (newer kernels refuse the old name); without
+ * either, a btrfs with a pending log fails to mount (EIO) on a read-only
+ * device, so the bare mount comes last, for drivers that know neither. */
+static const char *const *no_replay_options(const char *fstype)
 {
+	static const char *const journal[] = {"norecovery", NULL};
+	static const char *const btrfs[] = {"rescue=nologreplay", "nologreplay", NULL};
 	if (!fstype)
 		return NULL;
 	if (!strcmp(fstype, "ext3") || !strcmp(fstype, "ext4") || !strcmp(fstype, "xfs"))
-		return "norecovery";
+		return journal;
 	if (!strcmp(fstype, "btrfs"))
-		return "nologreplay";
+		return btrfs;
 	return NULL;
 }
 
 int disk_mount_ro(const char *node, const char *mnt, const char *type)
 {
 	unsigned long fl = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	int r = mount(node, mnt, type, fl, no_replay_options(type));
-	/* A driver that does not know the option refuses the mount with EINVAL. */
-	if (r < 0 && errno == EINVAL && no_replay_options(type))
+	const char *const *opts = no_replay_options(type);
+	int r = -1;
+	errno = EINVAL;
+	/* A driver that does not know an option refuses the mount with EINVAL. */
+	for (size_t i = 0; opts && opts[i] && r < 0 && errno == EINVAL; i++)
+		r = mount(node, mnt, type, fl, opts[i]);
+	if (r < 0 && errno == EINVAL)
 		r = mount(node, mnt, type, fl, NULL);
 	return r < 0 ? -errno : 0;
 }

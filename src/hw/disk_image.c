@@ -1,11 +1,14 @@
 /* Host mode's filesystem images: identified by fsprobe, attached to a
  * read-only loop device, mounted read-only on a private directory and handed
  * to the device layer as a directory. The loop device detaches itself when the
- * mount goes (LO_FLAGS_AUTOCLEAR); the mounts and their directories are undone
- * at exit, and also when a signal ends the program (`list | head` gets SIGPIPE). */
+ * mount goes (LO_FLAGS_AUTOCLEAR); the mounts are made in a private mount
+ * namespace, so they end with the process whatever ends it, and they and
+ * their directories are also undone at exit and when a signal ends the
+ * program (`list | head` gets SIGPIPE). */
 #include "disk.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <linux/loop.h>
 #include <signal.h>
@@ -17,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fsprobe.h"
+#include "log.h"
 #include "util.h"
 
 /* The directories images are mounted on. Changed only with the signals below
@@ -65,12 +69,25 @@ static void release(void)
 	block_signals(SIG_UNBLOCK);
 }
 
+/* The mounts live in a mount namespace of this process alone: however it
+ * ends (SIGKILL, a signal it does not catch, an abort), the kernel drops
+ * them with the namespace, and the loop devices clear themselves. The
+ * handlers above stay for the directories, and for kernels without
+ * namespaces. */
+static void private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		log_debug("no private mount namespace (%s): the image mounts are undone by "
+			  "signal handlers only", strerror(errno));
+}
+
 static void install_cleanup(void)
 {
 	static bool done;
 	if (done)
 		return;
 	done = true;
+	private_mounts();
 	atexit(release);
 	struct sigaction sa = {.sa_handler = on_signal};
 	for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++) {
