@@ -1,5 +1,5 @@
 /* A fake fsio for the parser tests: files held in memory, or host
- * directories standing for devices (for the shared corpus). */
+ * directories standing for devices (for the configuration corpus). */
 #ifndef KL_FAKEFS_H
 #define KL_FAKEFS_H
 #include <dirent.h>
@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include "unit.h"
 #include "devpath.h"
+#include "corpus.h"
 #include "fsio.h"
 #include "userfile.h"
 #include "util.h"
@@ -174,23 +175,6 @@ static inline void fake_hostdir(struct fakefs *f, const char *dev, const char *d
 {
 	f->dirs[f->ndirs].dev = dev;
 	f->dirs[f->ndirs++].dir = dir;
-}
-
-/* The shared corpus: ../shared/corpus beside the repository, else /work/shared/corpus. */
-static inline const char *corpus_dir(void)
-{
-	struct stat st;
-	return stat("../shared/corpus", &st) == 0 ? "../shared/corpus" : "/work/shared/corpus";
-}
-
-/* The text of a file of the shared corpus (read_file_at's max and *len); a
- * checkout without the corpus skips the test rather than failing it. */
-static inline char *corpus_text(const char *path, size_t max, size_t *len)
-{
-	char *text;
-	if (read_file_at(AT_FDCWD, path, max, &text, len) < 0)
-		skip();
-	return text;
 }
 
 #endif

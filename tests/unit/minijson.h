@@ -1,4 +1,4 @@
-/* Just enough JSON to read the shared corpus's expectation files: objects,
+/* Just enough JSON to read the configuration corpus's expectation files: objects,
  * arrays, strings (with \" \\ \/ \n \t \uXXXX below 0x80 and the BMP as
  * UTF-8), numbers and literals kept as text. */
 #ifndef KL_MINIJSON_H

@@ -158,7 +158,7 @@ static void default_out_of_range(void **state)
 	assert_non_null(strstr(diags.lines.v[0], "default entry does not exist"));
 }
 
-/* The RHEL 7.8 cloud image's grub.conf in the shared corpus. Its expected
+/* The RHEL 7.8 cloud image's grub.conf in the configuration corpus. Its expected
  * JSON there describes the grub.cfg beside it, so the values below are read
  * from the file itself: one entry on the whole-disk filesystem (hd0). */
 static void corpus_rhel_grub_conf(void **state)

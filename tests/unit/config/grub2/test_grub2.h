@@ -1,5 +1,5 @@
-/* Helpers shared by the GRUB 2 interpreter tests: where the shared corpus
- * is, and a fake fsio serving directories of the host as devices. */
+/* Helpers shared by the GRUB 2 interpreter tests: the configuration corpus
+ * (corpus.h), and a fake fsio serving directories of the host as devices. */
 #ifndef KL_TEST_GRUB2_CORPUS_H
 #define KL_TEST_GRUB2_CORPUS_H
 #include <dirent.h>
@@ -9,20 +9,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "corpus.h"
 #include "fsio.h"
 #include "util.h"
 #include "userfile.h"
-
-/* ../shared/corpus beside the clone (CI), else /work/shared/corpus. */
-static inline const char *corpus_dir(void)
-{
-	static const char *const dirs[] = {"../shared/corpus", "/work/shared/corpus"};
-	struct stat st;
-	for (size_t i = 0; i < 2; i++)
-		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
-			return dirs[i];
-	return NULL;
-}
 
 static inline char *slurp(const char *path, size_t *len)
 {
