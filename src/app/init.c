@@ -1,4 +1,4 @@
-/* kexec-loader as PID 1: start-up (SPEC section 1), then the menu loop. */
+/* kexec-loader as PID 1: start-up (docs/architecture.md, the flow), then the menu loop. */
 #include "init.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* kexec-loader as PID 1 (SPEC section 1). */
+/* kexec-loader as PID 1 (docs/architecture.md, the flow; kexec-loader(8)). */
 #ifndef KL_INIT_H
 #define KL_INIT_H
 _Noreturn void init_main(int argc, char **argv);

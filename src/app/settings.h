@@ -1,4 +1,5 @@
-/* kexec-loader's options on the kernel command line (SPEC section 2). Pure. */
+/* kexec-loader's options on the kernel command line (kexec-loader(8), KERNEL COMMAND
+ * LINE). Pure. */
 #ifndef KL_SETTINGS_H
 #define KL_SETTINGS_H
 #include <stdbool.h>

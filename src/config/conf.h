@@ -1,4 +1,4 @@
-/* kexec-loader.conf (SPEC section 4): text in, settings, targets and
+/* kexec-loader.conf (docs/kexec-loader.conf.5): text in, settings, targets and
  * "FILE:LINE: message" diagnostics out. Pure. */
 #ifndef KL_CONF_H
 #define KL_CONF_H
@@ -7,7 +7,7 @@
 
 struct grub_map_entry {
 	char *grub;   /* "hd0", "hd0,1", "hd0,msdos2", "hd1,gpt3", "hd0,a" */
-	char *device; /* device syntax of SPEC section 3 */
+	char *device; /* kexec-loader.conf(5), Devices and paths */
 };
 
 struct kmod_option {

@@ -62,7 +62,7 @@ static const struct fsinfo *find_name(const struct grubdev *g, const char *name)
 	return NULL;
 }
 
-/* A device in SPEC section 3 syntax -> the entry of the device list. */
+/* A device in kexec-loader's syntax -> the entry of the device list. */
 static const struct fsinfo *find_spec(const struct grubdev *g, const char *spec)
 {
 	struct devspec ds;

@@ -25,16 +25,16 @@ struct grubdev;
 
 struct grubdev *grubdev_new(const struct fsio *io);
 void grubdev_free(struct grubdev *g);
-/* A grub-map directive (SPEC section 4); overrides device.map entries. */
+/* A grub-map directive (kexec-loader.conf(5)); overrides device.map entries. */
 void grubdev_add_map(struct grubdev *g, const char *grub, const char *device);
-/* The device (SPEC section 3) the configuration being read was found on: without
+/* The device (kexec-loader.conf(5), Devices and paths) the configuration being read was found on: without
  * a map, its disk is hd0 and the other hard disks follow in the kernel's
  * order, skipping disks a map names (see docs/grub-devices.md). NULL: none. */
 void grubdev_set_home(struct grubdev *g, const char *device);
 /* A device.map file: "(hd0) /dev/sda" lines; problems are reported as FILE:LINE. */
 void grubdev_parse_device_map(struct grubdev *g, const char *text, size_t len, const char *name,
 			      struct diag_list *d);
-/* "hd0,1" or "(hd0,1)" -> a device in SPEC section 3 syntax ("sda1", "UUID=…"),
+/* "hd0,1" or "(hd0,1)" -> a device in kexec-loader's syntax ("sda1", "UUID=…"),
  * owned by the caller, or NULL when unknown. legacy: GRUB legacy counts
  * partitions from 0, GRUB 2 from 1. */
 char *grubdev_to_device(struct grubdev *g, const char *grubname, bool legacy);

@@ -1,4 +1,5 @@
-/* GRUB legacy menu.lst / grub.conf (SPEC section 5): text in, targets and
+/* GRUB legacy menu.lst / grub.conf (kexec-loader.conf(5), OTHER SOURCES OF
+ * TARGETS): text in, targets and
  * "FILE:LINE: message" diagnostics out. Pure: the `default` file (for
  * `default saved`) is read through fsio, GRUB devices through grub_devmap. */
 #ifndef KL_GRUB_LEGACY_H

@@ -1,4 +1,4 @@
-/* Where boot targets come from (SPEC sections 4 and 5): kexec-loader.conf's
+/* Where boot targets come from (kexec-loader.conf(5), DESCRIPTION and OTHER SOURCES OF TARGETS): kexec-loader.conf's
  * own targets, the GRUB folder of grub-path, and with GRUB autodetection on
  * every filesystem's GRUB 2, GRUB legacy, Boot Loader Specification and
  * SYSLINUX/EXTLINUX/ISOLINUX files. Pure: everything through fsio.

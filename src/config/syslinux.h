@@ -1,4 +1,5 @@
-/* SYSLINUX / EXTLINUX / ISOLINUX configuration files (SPEC section 5):
+/* SYSLINUX / EXTLINUX / ISOLINUX configuration files (kexec-loader.conf(5), OTHER
+ * SOURCES OF TARGETS):
  * case-insensitive directives; DEFAULT, LABEL, KERNEL/LINUX, APPEND (with
  * initrd= inside; "APPEND -" means none), INITRD (comma-separated),
  * TIMEOUT (tenths of a second, rounded up to seconds), ONTIMEOUT, PROMPT,

@@ -1,4 +1,4 @@
-/* Device and path syntax (SPEC section 3), pure. */
+/* Device and path syntax (kexec-loader.conf(5), Devices and paths), pure. */
 #ifndef KL_DEVPATH_H
 #define KL_DEVPATH_H
 #include <stdbool.h>

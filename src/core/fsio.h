@@ -1,7 +1,7 @@
 /* The seam between the configuration parsers and the outside world.
  * Parsers stay pure: everything they need from disks goes through this
- * interface, which the device layer (src/disk.c) fills for real and tests
- * fill with fakes. Device arguments use the device syntax of SPEC section 3
+ * interface, which the device layer (src/hw/disk.c) fills for real and tests
+ * fill with fakes. Device arguments use the device syntax of kexec-loader.conf(5)
  * ("sda1", "LABEL=x", "UUID=y", "ext4:sda1"); NULL means "the device the
  * file being parsed was found on". */
 #ifndef KL_FSIO_H

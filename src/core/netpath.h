@@ -1,4 +1,4 @@
-/* Network paths (SPEC section 11), pure: the devices "tftp,SERVER",
+/* Network paths, pure: the devices "tftp,SERVER",
  * "http,SERVER[:PORT]" (GRUB's "(tftp,SERVER)/path" and "(http,SERVER)/path"),
  * "tftp" and "http" alone (the server the DHCP lease names), and the URLs
  * "http://SERVER[:PORT]/path" and "tftp://SERVER/path". */

@@ -28,8 +28,8 @@ struct target {
 	char *title;
 	char *origin;   /* where it came from, "FILE:LINE" plus the device */
 	char *id;       /* GRUB --id or BLS file name, may be NULL */
-	char *root;     /* device (SPEC section 3) that plain paths refer to */
-	char *kernel;   /* path (SPEC section 3) */
+	char *root;     /* device (kexec-loader.conf(5), Devices and paths) that plain paths refer to */
+	char *kernel;   /* path: /path on root, or (DEVICE)/path */
 	struct strlist initrds;
 	char *cmdline;  /* may be NULL: no command line */
 	struct mbmodule *modules;

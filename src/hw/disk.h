@@ -1,5 +1,6 @@
 /* The device layer: block devices from sysfs (or directories in host mode),
- * identified by fsprobe, resolved from the device syntax of SPEC section 3,
+ * identified by fsprobe, resolved from the device syntax of kexec-loader.conf(5),
+ * Devices and paths,
  * mounted read-only on demand and shared, and files opened inside them
  * without ever escaping their filesystem. */
 #ifndef KL_DISK_H

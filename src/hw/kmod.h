@@ -1,4 +1,4 @@
-/* Kernel module loading (SPEC section 6): modules of a modules directory
+/* Kernel module loading (kexec-loader(8), DESCRIPTION and FILES): modules of a modules directory
  * (the initramfs's /lib/modules/$(uname -r), with the files depmod writes)
  * loaded by name, by device modalias, or by file (the boot disk's modules/
  * folder), with their dependencies, softdeps and `kmod` options.

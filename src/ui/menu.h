@@ -1,4 +1,4 @@
-/* The boot menu (SPEC section 7). */
+/* The boot menu (kexec-loader(8), MENU). */
 #ifndef KL_MENU_H
 #define KL_MENU_H
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-"""The shell (SPEC section 7), typed on the serial console: its commands checked against the
+"""The shell (kexec-loader(8), SHELL), typed on the serial console: its commands checked against the
 test disks, history, Tab completion, a target typed in and booted, and input that must not
 crash PID 1."""
 

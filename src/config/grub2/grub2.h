@@ -1,4 +1,5 @@
-/* The GRUB 2 grub.cfg interpreter (SPEC section 5): a real interpreter of
+/* The GRUB 2 grub.cfg interpreter (kexec-loader.conf(5), OTHER SOURCES OF
+ * TARGETS; its files: docs/architecture.md): a real interpreter of
  * GRUB's script language, pure. Files and devices come through struct fsio,
  * GRUB device names through the two mapping callbacks. */
 #ifndef KL_GRUB2_H
@@ -10,7 +11,7 @@
 
 struct grub2_opts {
 	const struct fsio *io;
-	const char *device; /* the device the file was found on, SPEC section 3 syntax */
+	const char *device; /* the device the file was found on, as kexec-loader names it */
 	const char *path;   /* its path on that device, e.g. /boot/grub/grub.cfg */
 	/* GRUB name ("hd0,gpt2") -> device (owned by the caller's heap), or NULL. */
 	char *(*to_device)(void *ctx, const char *grubname);
