@@ -184,13 +184,20 @@ static int open_initrds(const struct target *t, int *fds, char **err)
 	return 0;
 }
 
-/* kexec_file_load takes a file descriptor: an unpacked kernel goes in a memfd. */
+/* kexec_file_load takes a file descriptor: an unpacked kernel goes in a
+ * memfd. -1 with errno set when it cannot. */
 static int memfd_with(const unsigned char *data, size_t len)
 {
 	int fd = memfd_create("kernel", MFD_CLOEXEC);
-	if (fd >= 0 && write(fd, data, len) != (ssize_t)len) {
-		close(fd);
-		return -1;
+	for (size_t done = 0; fd >= 0 && done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n <= 0) { /* a short write is followed by one that says why */
+			int e = n < 0 ? errno : ENOSPC;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		done += (size_t)n;
 	}
 	return fd;
 }
@@ -240,8 +247,15 @@ static enum kernel_kind detect(const struct target *t, const struct boot_opts *o
 				      &outlen, &e);
 			if (r == 1) {
 				k = kernel_detect(out, outlen, NULL);
-				if (k == KK_LINUX64)
-					*unpacked_fd = memfd_with(out, outlen);
+				if (k == KK_LINUX64 && (*unpacked_fd = memfd_with(out, outlen)) < 0) {
+					/* kexec_file_load would get the packed file
+					 * and say it is not a kernel */
+					char *w = where(t, t->kernel);
+					*err = xasprintf("cannot hold the unpacked kernel of %s in "
+							 "memory: %s", w, strerror(errno));
+					free(w);
+					k = KK_UNKNOWN;
+				}
 				free(out);
 			} else {
 				char *w = where(t, t->kernel);

@@ -66,7 +66,10 @@ static int concat_initrds(const int *fds, size_t n, char **err)
 		/* Cpio archives that follow must start on a 4-byte boundary. */
 		off_t pos = lseek(out, 0, SEEK_CUR);
 		static const char zeros[4];
-		if (pos % 4 && write(out, zeros, (size_t)(4 - pos % 4)) < 0) {
+		size_t pad = pos % 4 ? (size_t)(4 - pos % 4) : 0;
+		if (pad && write(out, zeros, pad) != (ssize_t)pad) {
+			*err = xasprintf("cannot join the initrds: %s",
+					 strerror(errno ? errno : EIO));
 			close(out);
 			return -1;
 		}
