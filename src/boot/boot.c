@@ -127,6 +127,8 @@ static int read_env(struct loaded *l, const struct target *t, char **err)
 	}
 	if (t->flags & TF_RESET_VGA)
 		l->env.flags |= BOOT_RESET_VGA;
+	if (t->flags & TF_MB_ARGS_ONLY)
+		l->env.flags |= BOOT_MB_ARGS_ONLY;
 	return 0;
 }
 

@@ -62,8 +62,12 @@ static void info_relocate(struct info *in, uint64_t base)
 	}
 }
 
-static char *with_path(const struct boot_blob *b)
+/* The command line a kernel or module gets: its path, then its arguments, as
+ * GRUB legacy gives them; GRUB 2 gives the arguments only. */
+static char *with_path(const struct boot_blob *b, const struct boot_env *env)
 {
+	if (env->flags & BOOT_MB_ARGS_ONLY)
+		return xstrdup(b->cmdline ? b->cmdline : "");
 	return b->cmdline && *b->cmdline ? xasprintf("%s %s", b->name, b->cmdline)
 					 : xstrdup(b->name);
 }
@@ -194,7 +198,7 @@ static int place_modules(struct kexec_plan *p, const struct boot_blob *mods, siz
 			return -1;
 		pm[i].start = a;
 		pm[i].len = len;
-		pm[i].cmdline = with_path(&mods[i]);
+		pm[i].cmdline = with_path(&mods[i], env);
 		min = a + len;
 	}
 	return 0;
@@ -230,7 +234,7 @@ static size_t build_mb1(struct info *in, const struct boot_blob *k, const unsign
 	memmap_basic(mm, &lower, &upper);
 	put32(in->b + mbi + 4, lower);
 	put32(in->b + mbi + 8, upper);
-	char *cmd = with_path(k);
+	char *cmd = with_path(k, env);
 	info_ptr(in, mbi + 16, info_str(in, cmd), 32);
 	free(cmd);
 	info_ptr(in, mbi + 64, info_str(in, MB_LOADER_NAME), 32);
@@ -340,7 +344,7 @@ static size_t build_mb2(struct info *in, const struct boot_blob *k, const unsign
 {
 	const struct memmap *mm = env->mm;
 	size_t mbi = info_put(in, NULL, 8, 8);
-	char *cmd = with_path(k);
+	char *cmd = with_path(k, env);
 	tag_string(in, 1, cmd);
 	free(cmd);
 	tag_string(in, 2, MB_LOADER_NAME);

@@ -22,6 +22,9 @@ enum target_flags {
 	TF_RESET_VGA = 1 << 0,
 	TF_HIDDEN = 1 << 1, /* e.g. SYSLINUX MENU HIDE: bootable by name, not listed */
 	TF_FORCE_KEXEC_LOAD = 1 << 2,
+	/* GRUB 2's multiboot/module: the kernel and modules get their arguments
+	 * only (GRUB 2 skips the file name; its scripts repeat it when wanted) */
+	TF_MB_ARGS_ONLY = 1 << 3,
 };
 
 struct target {

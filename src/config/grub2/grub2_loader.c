@@ -86,12 +86,15 @@ int g_cmd_loader(struct gi *I, int line, int argc, char **argv)
 		return 0;
 	clear_loaded(t);
 	t->kernel = kpath(I, t, argv[i]);
+	t->flags &= ~(unsigned)TF_MB_ARGS_ONLY;
 	struct strbuf sb = {0};
 	const char *c = argv[0];
 	if (str_starts(c, "multiboot")) {
 		t->kind = c[9] == '2' ? KIND_MULTIBOOT2 : KIND_MULTIBOOT;
-		/* Arguments only, as every source stores them: the boot engine puts
-		 * the path first when it builds the Multiboot command line. */
+		/* Arguments only, as every source stores them; unlike GRUB legacy
+		 * and kexec-loader.conf, GRUB 2 gives the kernel and its modules
+		 * no path in front of them. */
+		t->flags |= TF_MB_ARGS_ONLY;
 		add_cmdline(&sb, argc - i - 1, argv + i + 1);
 	} else if (str_starts(c, "chainloader")) {
 		t->kind = KIND_CHAIN;

@@ -123,6 +123,23 @@ static void mb1_elf32(void **state)
 	free(k);
 }
 
+/* A GRUB 2 entry: the kernel and modules get their arguments without their paths. */
+static void grub2_command_lines_have_no_path(void **state)
+{
+	size_t len;
+	unsigned char *k = make_elf(32, 0x100000, 0x100000, 0x10000c, 0x1234, 0x3000, 1, &len);
+	struct boot_blob kb = { "/boot/kernel.elf", k, len, "/boot/kernel.elf console=com1", false };
+	env.flags |= BOOT_MB_ARGS_ONLY;
+	assert_int_equal(plan_multiboot(&kb, mods, 2, &env, 0, &plan, &err), 0);
+	uint64_t mbi;
+	check_trampoline(0x2BADB002, 0x10000c, &mbi);
+	assert_str(pstr(p32(mbi + 16)), "/boot/kernel.elf console=com1");
+	uint64_t m = p32(mbi + 24);
+	assert_str(pstr(p32(m + 8)), "a b");
+	assert_str(pstr(p32(m + 24)), "");
+	free(k);
+}
+
 static void mb1_elf64_virtual_entry(void **state)
 {
 	size_t len;
@@ -539,6 +556,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(mb1_elf32, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(grub2_command_lines_have_no_path, plan_setup,
+						plan_teardown),
 		cmocka_unit_test_setup_teardown(two_bombs_share_the_bound, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(mb1_elf64_virtual_entry, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(mb1_aout_kludge, plan_setup, plan_teardown),
