@@ -204,17 +204,99 @@ static int memfd_with(const unsigned char *data, size_t len)
 	return fd;
 }
 
+static size_t file_size(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+}
+
+/* Whether the whole file can be read; 0 or the errno of the first failure.
+ * A read that meets a bad block returns what came before it: the next one
+ * starts at the bad block and fails. */
+static int unreadable(int fd)
+{
+	static char buf[1 << 16];
+	size_t size = file_size(fd);
+	for (off_t at = 0; (size_t)at < size;) {
+		ssize_t n = pread(fd, buf, sizeof(buf), at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			return 0; /* it shrank */
+		at += n;
+	}
+	return 0;
+}
+
+static bool io_error(int e)
+{
+	return e == EIO || e == ENODEV || e == ENXIO || e == ENOMEDIUM || e == ESTALE;
+}
+
+/* kexec_file_load reads the kernel and the initrd itself and says only "I/O
+ * error": find which file a failing (or pulled) disk could not give, and
+ * name it. */
+static void name_unreadable(const struct target *t, int kfd, const int *fds, char **err)
+{
+	const char *path = NULL;
+	int e = unreadable(kfd);
+	if (e)
+		path = t->kernel;
+	for (size_t i = 0; !e && i < t->initrds.n; i++)
+		if ((e = unreadable(fds[i])))
+			path = t->initrds.v[i];
+	if (!e)
+		return;
+	char *w = where(t, path);
+	free(*err);
+	*err = xasprintf("cannot read %s: %s (the disk failed or was removed while it was read)",
+			 w, strerror(e));
+	free(w);
+}
+
+
+/* kexec_file_load reads the kernel and the initrds into the kernel's memory,
+ * then copies them into the pages they will start from: for a moment they
+ * take twice their size. Say so before, naming the largest file, rather
+ * than let the running kernel run out of memory. */
+static int check_room(const struct target *t, const struct boot_opts *o, int kfd, const int *fds,
+		      char **err)
+{
+	size_t total = file_size(kfd), room = load_room(o), biggest = total;
+	const char *name = t->kernel;
+	for (size_t i = 0; i < t->initrds.n; i++) {
+		size_t n = file_size(fds[i]);
+		total += n;
+		if (n > biggest)
+			biggest = n, name = t->initrds.v[i];
+	}
+	if (total <= room / 2)
+		return 0;
+	char *w = where(t, name);
+	*err = xasprintf("not enough memory to load %s (%llu MiB): the kernel and its initrds take "
+			 "%llu MiB, loading them needs twice that, and %llu MiB are available",
+			 w, mib(biggest), mib(total), mib(room));
+	free(w);
+	return -ENOMEM;
+}
+
 static int load_file(const struct target *t, const struct boot_opts *o, int kfd, char **err)
 {
 	int *fds = xmalloc((t->initrds.n + 1) * sizeof(int));
 	for (size_t i = 0; i < t->initrds.n; i++)
 		fds[i] = -1;
 	int r = open_initrds(t, fds, err);
+	if (r == 0)
+		r = check_room(t, o, kfd, fds, err);
 	if (r == 0 && o->print_plan)
 		fprintf(o->print_plan, "kexec_file_load: kernel %s, %zu initrds, command line: %s\n",
 			t->kernel, t->initrds.n, t->cmdline ? t->cmdline : "");
 	else if (r == 0)
 		r = boot_linux_load(kfd, t->kernel, fds, t->initrds.n, t->cmdline, err);
+	if (io_error(-r))
+		name_unreadable(t, kfd, fds, err);
 	for (size_t i = 0; i < t->initrds.n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -326,11 +408,20 @@ static int load(const struct target *t, const struct boot_opts *o, char **err)
 	}
 	else if (k == KK_LINUX64 && !o->force_kexec_load && !(t->flags & TF_FORCE_KEXEC_LOAD)) {
 		r = load_file(t, o, unpacked >= 0 ? unpacked : fd, err);
-		if (r == -ENOSYS) {
-			free(*err);
+		if (r == -ENOSYS || r == -ENOEXEC) {
+			/* No kexec_file_load, or one that does not take this kernel (an older
+			 * boot protocol, a header without the flags it wants): GRUB starts
+			 * such kernels through the 32-bit protocol, and so does kexec_load. */
+			char *why = *err;
 			*err = NULL;
-			log_info("no kexec_file_load: using kexec_load");
+			log_info("%s: using kexec_load", why ? why : "kexec_file_load failed");
 			r = load_planned(t, o, KK_LINUX32, err);
+			if (r < 0 && *err && why) {
+				char *both = xasprintf("%s; with kexec_load: %s", why, *err);
+				free(*err);
+				*err = both;
+			}
+			free(why);
 		}
 	} else {
 		r = load_planned(t, o, k == KK_LINUX64 ? KK_LINUX32 : k, err);

@@ -21,6 +21,8 @@ struct dev {
 	struct fsinfo info; /* strings owned by this struct */
 	char *mnt;          /* mount point (or the host directory), NULL when not mounted */
 	bool host_dir;      /* host mode: mnt is a directory given by the user */
+	int mount_errno;    /* why mounting with the probed type failed (0: not tried or fine) */
+	char *mount_msg;    /* and the sentence that said so */
 	bool seen;          /* found by the current rescan */
 };
 
@@ -77,6 +79,7 @@ static void dev_free(struct dev *d)
 	free((char *)d->info.label);
 	free((char *)d->info.uuid);
 	free(d->mnt);
+	free(d->mount_msg);
 }
 
 /* The disk and partition number a kernel name stands for, as the kernel
@@ -367,11 +370,24 @@ static void set_block_readonly(const char *node)
 	}
 }
 
-static const char *mount_dev(struct dev *d, const char *fstype, char **err)
+/* A filesystem that cannot be mounted (damaged under its superblock, no
+ * driver) is tried once per medium: every path on it gets the same answer,
+ * not another mount attempt and another page of kernel messages. */
+static const char *mount_dev(struct dev *d, const char *fstype, int *errnum, char **err)
 {
 	if (d->mnt)
 		return d->mnt;
+	if (!fstype && d->mount_errno) {
+		*errnum = d->mount_errno;
+		*err = xstrdup(d->mount_msg);
+		return NULL;
+	}
+	*errnum = ENOENT;
 	const char *type = fstype ? fstype : d->info.fstype;
+	if (!fstype && type && !fsprobe_is_filesystem(type)) {
+		*err = xasprintf("%s holds %s, not a filesystem", d->info.name, type);
+		return NULL;
+	}
 	if (!type) {
 		*err = xasprintf("%s holds no filesystem that kexec-loader recognises", d->info.name);
 		return NULL;
@@ -392,6 +408,13 @@ static const char *mount_dev(struct dev *d, const char *fstype, char **err)
 					       "(add its module to the boot disk's modules folder)",
 					       d->info.name, type)
 				   : xasprintf("cannot mount %s (%s): %s", d->info.name, type, strerror(e));
+		/* A missing driver is not damage: it stays "not there" to the sources. */
+		*errnum = e == ENODEV ? ENOENT : e;
+		if (!fstype) {
+			d->mount_errno = e;
+			d->mount_msg = xstrdup(*err);
+			log_warn("%s", *err);
+		}
 		return NULL;
 	}
 	log_info("mounted %s (%s) read-only on %s", d->info.name, type, mnt);
@@ -399,15 +422,22 @@ static const char *mount_dev(struct dev *d, const char *fstype, char **err)
 	return mnt;
 }
 
-const char *disk_mountpoint(const char *spec, char **err)
+static const char *mountpoint(const char *spec, int *errnum, char **err)
 {
 	struct devspec ds;
+	*errnum = ENOENT;
 	struct dev *d = find(spec, &ds, err);
 	if (!d)
 		return NULL;
-	const char *m = mount_dev(d, ds.fstype, err);
+	const char *m = mount_dev(d, ds.fstype, errnum, err);
 	devspec_free(&ds);
 	return m;
+}
+
+const char *disk_mountpoint(const char *spec, char **err)
+{
+	int e;
+	return mountpoint(spec, &e, err);
 }
 
 /* Every file is opened through userfile: beneath the mount point, and only
@@ -425,9 +455,12 @@ static int open_on(const char *root, const char *spec, enum uf_want want, char *
 		*err = xasprintf("%s: no device given (add a root line or write (DEVICE)%s)", spec, path);
 		goto out;
 	}
-	const char *mnt = disk_mountpoint(devname, err);
-	if (!mnt)
+	int merr;
+	const char *mnt = mountpoint(devname, &merr, err);
+	if (!mnt) {
+		fd = -merr; /* a filesystem that cannot be mounted says why */
 		goto out;
+	}
 	int dirfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	fd = dirfd < 0 ? -errno : uf_open_beneath(dirfd, path, want);
 	if (fd < 0) {

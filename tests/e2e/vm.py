@@ -41,6 +41,8 @@ class Disk:
     path: pathlib.Path
     bus: str = "virtio"
     boot: bool = False
+    # A QEMU blkdebug rules file: reads of the sectors it names fail (error injection).
+    blkdebug: pathlib.Path = None
 
 
 # Firmware for VMs that boot from their disks: SeaBIOS (QEMU's own), and OVMF from Debian's
@@ -88,6 +90,9 @@ class VM:
         args, usb, ahci_ports = [], False, 0
         for i, d in enumerate(self.disks):
             drive = f"file={d.path},format=raw,if=none,id=d{i},snapshot=off"
+            if d.blkdebug:
+                drive = (f"driver=raw,file.driver=blkdebug,file.config={d.blkdebug},"
+                         f"file.image.filename={d.path},if=none,id=d{i}")
             boot = ",bootindex=1" if d.boot else ""
             if d.bus == "virtio":
                 args += ["-drive", drive, "-device", f"virtio-blk-pci,drive=d{i}{boot}"]

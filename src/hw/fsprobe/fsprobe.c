@@ -55,6 +55,14 @@ static const struct prober probers[] = {
 	{"f2fs", fsp_f2fs, FS, false, 0},
 };
 
+bool fsprobe_is_filesystem(const char *type)
+{
+	for (size_t i = 0; i < sizeof(probers) / sizeof(probers[0]); i++)
+		if (!strcmp(probers[i].name, type))
+			return probers[i].usage == FS;
+	return true; /* a type given by the user: let mount(2) decide */
+}
+
 static bool skipped(const struct fsp *p, const struct prober *pr)
 {
 	if (pr->minsz && pr->minsz > p->size)

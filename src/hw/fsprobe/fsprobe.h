@@ -4,6 +4,7 @@
  * why this replaces libblkid). Reads a few kilobytes per device. */
 #ifndef KL_FSPROBE_H
 #define KL_FSPROBE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +39,8 @@ int fsprobe(const struct fsprobe_dev *dev, struct fsprobe_result *r);
 int fsprobe_fd(int fd, uint64_t size, struct fsprobe_result *r);
 /* The same over bytes in memory: an image, a fuzzer's input. */
 int fsprobe_buf(const void *data, size_t len, struct fsprobe_result *r);
+/* Whether a type fsprobe names is a filesystem one mounts (not swap, a RAID
+ * or LVM member, an encrypted volume). */
+bool fsprobe_is_filesystem(const char *type);
 
 #endif

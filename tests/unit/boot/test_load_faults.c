@@ -1,0 +1,97 @@
+/* The kexec_file_load path with files that cannot be loaded: a kernel and
+ * initrds that need more memory than there is are refused before anything is
+ * read, naming the largest file, its size and the memory available. (A disk
+ * failing under kexec_file_load and a kernel it refuses are proven in the
+ * virtual-machine tests, test_faults.py.) */
+#include "unit.h"
+#include <stdio.h>
+#include <unistd.h>
+#include "boot.h"
+#include "disk.h"
+#include "hostfile.h"
+
+static char dir[] = "/tmp/kl-loadf-XXXXXX";
+
+/* The header of a 64-bit bzImage, as kexec_file_load wants it. */
+static void put_bzimage64(const char *rel)
+{
+	size_t len = 5 * 512 + 4096;
+	unsigned char *d = calloc(1, len);
+	d[0x1f1] = 4;
+	d[0x1fe] = 0x55, d[0x1ff] = 0xaa;
+	memcpy(d + 0x202, "HdrS", 4);
+	d[0x206] = 0x0f, d[0x207] = 0x02;
+	d[0x211] = 1;
+	d[0x236] = 3; /* XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G */
+	write_bytes_below(dir, rel, d, len);
+	free(d);
+}
+
+static void sparse(const char *rel, off_t size)
+{
+	char *p = xasprintf("%s/%s", dir, rel);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), size), 0);
+	fclose(f);
+	free(p);
+}
+
+static int setup(void **state)
+{
+	assert_non_null(mkdtemp(dir));
+	put_bzimage64("vmlinuz");
+	sparse("small.img", 1 << 20);
+	sparse("big.img", 40 << 20);
+	disk_add_dir(dir, "sdz1", "ext4", NULL, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+static int plan(const char *initrd, size_t limit, char **err)
+{
+	struct target t;
+	target_init(&t);
+	t.title = xstrdup("t");
+	t.root = xstrdup("sdz1");
+	t.kernel = xstrdup("/vmlinuz");
+	sl_push(&t.initrds, initrd);
+	FILE *null = fopen("/dev/null", "w");
+	struct boot_opts o = {.print_plan = null, .memory_limit = limit};
+	int r = boot_load(&t, &o, err);
+	fclose(null);
+	target_free(&t);
+	return r;
+}
+
+static void twice_the_files_must_fit(void **state)
+{
+	char *err = NULL;
+	assert_int_equal(plan("/small.img", 64 << 20, &err), 0);
+	free(err);
+	err = NULL;
+	/* 40 MiB and a kernel fit in 64 MiB once, not twice */
+	assert_int_equal(plan("/big.img", 64 << 20, &err), -1);
+	assert_non_null(err);
+	assert_str(err, "not enough memory to load /big.img on sdz1 (40 MiB): the kernel and its "
+			"initrds take 41 MiB, loading them needs twice that, and 64 MiB are available");
+	free(err);
+	err = NULL;
+	assert_int_equal(plan("/big.img", 128 << 20, &err), 0);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(twice_the_files_must_fit),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
