@@ -27,6 +27,7 @@
 #include "keymap.h"
 #include "menu.h"
 #include "password.h"
+#include "secureboot.h"
 #include "shell.h"
 #include "sources.h"
 #include "term.h"
@@ -62,6 +63,8 @@ static void setup_mounts(void)
 	mount_fs("devpts", "/dev/pts", "devpts", "ptmxmode=0666");
 	mount_fs("tmpfs", "/tmp", "tmpfs", "mode=1777");
 	mount_fs("tmpfs", "/run", "tmpfs", "mode=0755");
+	/* The kernel's lockdown state, which Secure Boot sets. */
+	mount_fs("securityfs", "/sys/kernel/security", "securityfs", NULL);
 }
 
 /* The kernel may start /init without a console (no /dev/console in the
@@ -189,6 +192,7 @@ static void rebuild_targets(int *selected)
 	struct diag_list d = {0};
 	tl_free(&TL);
 	sources_collect(&CFG, disk_fsio(), boot_dev, &TL, &d);
+	secure_boot_mark(secure_boot_current(), &TL);
 	sl_free(&source_msgs);
 	for (size_t i = 0; i < d.lines.n; i++) {
 		log_warn("%s", d.lines.v[i]);
@@ -554,6 +558,9 @@ _Noreturn void init_main(int argc, char **argv)
 	char *cl = read_line_file("/proc/cmdline");
 	settings_parse(&S, cl ? cl : "");
 	setup_debug_log();
+	secure_boot_init();
+	log_info("Secure Boot %s, kernel %slocked down", secure_boot_current()->on ? "on" : "off",
+		 secure_boot_current()->locked ? "" : "not ");
 	setup_signals();
 	kernel_log_to_tty2();
 	term_open_consoles(&T, "/sys");

@@ -22,6 +22,7 @@
 #include "memmap.h"
 #include "multiboot.h"
 #include "rsdp.h"
+#include "secureboot.h"
 
 
 /* The files of a target, read into memory (Multiboot and kexec_load need them whole). */
@@ -423,6 +424,14 @@ static int load(const struct target *t, const struct boot_opts *o, char **err)
 			}
 			free(why);
 		}
+	} else if (!o->print_plan && secure_boot_kexec_load_refusal(secure_boot_current())) {
+		/* Refused before planning: the kernel would refuse kexec_load anyway. */
+		char *w = where(t, t->kernel);
+		*err = xasprintf("%s is %s, which only kexec_load can start: %s", w,
+				 k == KK_MULTIBOOT1 || k == KK_MULTIBOOT2 ? "a Multiboot kernel"
+				 : "started with the 32-bit boot protocol",
+				 secure_boot_kexec_load_refusal(secure_boot_current()));
+		free(w);
 	} else {
 		r = load_planned(t, o, k == KK_LINUX64 ? KK_LINUX32 : k, err);
 	}

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "log.h"
+#include "secureboot.h"
 #include "util.h"
 
 /* The sentence for an errno of kexec_file_load about kernel `name`. */
@@ -96,7 +97,9 @@ int boot_linux_load(int kernel_fd, const char *kernel_name, const int *initrd_fd
 	if (initrd >= 0 && ninitrd > 1)
 		close(initrd);
 	if (r < 0) {
-		*err = kexec_error(e, kernel_name);
+		*err = secure_boot_load_error(secure_boot_current(), e, kernel_name);
+		if (!*err)
+			*err = kexec_error(e, kernel_name);
 		return -e;
 	}
 	return 0;

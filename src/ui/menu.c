@@ -8,15 +8,19 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include "log.h"
+#include "secureboot.h"
 
 #define MAX_MESSAGES 6
+/* A message longer than a line wraps onto at most this many. */
+#define MAX_WRAP 3
 
 char *menu_header(void)
 {
 	struct utsname u;
 	if (uname(&u) < 0)
 		strcpy(u.release, "unknown");
-	return xasprintf("kexec-loader %s (Linux %s)", KL_VERSION, u.release);
+	return xasprintf("kexec-loader %s (Linux %s)%s", KL_VERSION, u.release,
+			 secure_boot_header(secure_boot_current()));
 }
 
 static int shown_messages(const struct menu *m)
@@ -26,13 +30,8 @@ static int shown_messages(const struct menu *m)
 	return (int)(m->messages->n < MAX_MESSAGES ? m->messages->n : MAX_MESSAGES);
 }
 
-/* Rows left for the list once the header, messages and key help are drawn. */
-static int list_rows(const struct menu *m)
-{
-	int msgs = shown_messages(m);
-	int rows = m->term->rows - 7 - (msgs ? msgs + 1 : 0);
-	return rows < 3 ? 3 : rows;
-}
+
+static int list_rows(const struct menu *m);
 
 static void fit_window(struct menu *m)
 {
@@ -63,6 +62,67 @@ static char *shown(const char *prefix, const char *text, const char *suffix, int
 	return sb_steal(&sb);
 }
 
+/* Where the line of a message that starts at s ends, within width bytes: at
+ * the last space that fits, else at width, never inside a character. */
+static size_t wrap_at(const char *s, int width)
+{
+	size_t n = strlen(s), cut = (size_t)width;
+	if (n <= cut)
+		return n;
+	for (size_t i = cut; i > cut / 2; i--)
+		if (s[i] == ' ')
+			return i;
+	while (cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	return cut;
+}
+
+/* Writes (when t is not NULL) prefix and text, cleaned, wrapped onto at most
+ * MAX_WRAP lines, the later ones indented; returns the number of lines. */
+static int put_wrapped(struct term *t, const char *prefix, const char *text, int width)
+{
+	char *all = shown(prefix, text, "", -1);
+	const char *s = all;
+	int lines = 0;
+	while (lines < MAX_WRAP) {
+		int room = lines ? width - 2 : width;
+		size_t n = wrap_at(s, room > 1 ? room : 1);
+		if (t)
+			term_printf(t, "%s%.*s\033[K\r\n", lines ? "  " : "", (int)n, s);
+		lines++;
+		s += n;
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+	}
+	free(all);
+	return lines;
+}
+
+/* Lines the messages and the selected target's reason take below the list
+ * beyond one each for the reason. */
+static int footer_extra(const struct menu *m, int width)
+{
+	int lines = 0;
+	if (m->selected >= 0 && (size_t)m->selected < m->targets->n &&
+	    !target_bootable(&m->targets->v[m->selected]))
+		lines += put_wrapped(NULL, "Cannot boot: ", m->targets->v[m->selected].reason, width) - 1;
+	if (shown_messages(m)) {
+		lines++;
+		for (size_t i = m->messages->n - (size_t)shown_messages(m); i < m->messages->n; i++)
+			lines += put_wrapped(NULL, "", m->messages->v[i], width);
+	}
+	return lines;
+}
+
+/* Rows left for the list once the header, messages and key help are drawn. */
+static int list_rows(const struct menu *m)
+{
+	int rows = m->term->rows - 7 - footer_extra(m, m->term->cols - 1);
+	return rows < 3 ? 3 : rows;
+}
+
 static void draw_target(struct menu *m, int i, int width)
 {
 	const struct target *t = &m->targets->v[i];
@@ -80,18 +140,12 @@ static void draw_footer(struct menu *m, int width)
 	char *from = shown("From: ", cur->origin ? cur->origin : "?", "", width);
 	term_printf(t, "\r\n%s\033[K\r\n", from);
 	free(from);
-	if (!target_bootable(cur)) {
-		char *why = shown("Cannot boot: ", cur->reason, "", width);
-		term_printf(t, "%s\033[K\r\n", why);
-		free(why);
-	}
+	if (!target_bootable(cur))
+		put_wrapped(t, "Cannot boot: ", cur->reason, width);
 	if (shown_messages(m)) {
 		size_t first = m->messages->n - (size_t)shown_messages(m);
-		for (size_t i = first; i < m->messages->n; i++) {
-			char *msg = shown("", m->messages->v[i], "", width);
-			term_printf(t, "%s\033[K\r\n", msg);
-			free(msg);
-		}
+		for (size_t i = first; i < m->messages->n; i++)
+			put_wrapped(t, "", m->messages->v[i], width);
 	}
 	size_t errors = log_errors();
 	term_printf(t, "Keys: Up/Down select, Enter boot, E edit, C shell, D disks, L log%s\033[K\r\n",

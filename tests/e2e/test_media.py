@@ -146,3 +146,104 @@ def test_two_builds_are_byte_identical(media, tmp_path):
     for kind in ("usb", "iso"):
         assert sha_of(again[kind]) == sha_of(media[kind]), f"the {kind} image differs"
         assert os.path.getsize(again[kind]) <= 20 * 1024 * 1024
+
+
+# ---------------------------------------------------------------------------------------
+# Secure Boot: OVMF's Secure Boot build with Microsoft's keys. shim (signed by Microsoft)
+# starts GRUB and the kernel signed by Debian; the kernel is then locked down.
+
+SB_FILES = marker("secureboot/ok.txt", 7)
+SB_CONF = """\
+timeout off
+title Signed Debian kernel
+root LABEL=sbtargets
+kernel /boot/signed
+initrd /boot/probe.img
+cmdline console=ttyS0 quiet from=signed
+
+title Signature removed
+root LABEL=sbtargets
+kernel /boot/unsigned
+initrd /boot/probe.img
+cmdline console=ttyS0 quiet
+
+title Multiboot kernel
+root LABEL=sbtargets
+kernel /boot/signed
+module /boot/probe.img
+
+title 32-bit boot protocol
+root LABEL=sbtargets
+kernel /boot/vmlinuz32
+initrd /boot/probe.img
+cmdline console=ttyS0 quiet
+"""
+
+
+@pytest.fixture
+def sb_targets(images, probe_initrd, tmp_path):
+    """Debian's signed kernel, the same with its signature removed (sbattach --remove),
+    and the same again marked as loadable only below 4 GiB (xloadflags cleared), which
+    kexec-loader starts with kexec_load and the 32-bit boot protocol."""
+    unsigned = tmp_path / "unsigned"
+    shutil.copyfile(KERNEL.resolve(), unsigned)
+    subprocess.run(["sbattach", "--remove", str(unsigned)], check=True)
+    listed = subprocess.run(["sbverify", "--list", str(unsigned)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True).stdout
+    assert "No signature table present" in listed, listed
+    low = bytearray(KERNEL.resolve().read_bytes())
+    low[0x236] &= ~3  # XLF_KERNEL_64 and XLF_CAN_BE_LOADED_ABOVE_4G off
+    return images.ext4({"/boot/signed": KERNEL.resolve(), "/boot/unsigned": unsigned.read_bytes(),
+                        "/boot/vmlinuz32": bytes(low), "/boot/probe.img": probe_initrd(SB_FILES)},
+                       label="sbtargets")
+
+
+def words(text):
+    """A pattern for text that the menu may have wrapped onto several lines (the raw
+    console has a clear-to-end-of-line sequence before each line break)."""
+    return r"(?:\s|\x1b\[K)+".join(re.escape(w) for w in text.split())
+
+
+def select(vm, index):
+    """Home, then Down `index` times; waits for the redrawn menu."""
+    vm.send("\x1b[H", *["down"] * index)
+    vm.expect(r"Keys:")
+
+
+def test_secure_boot_signed_boots_unsigned_and_kexec_load_kinds_say_why(media, sb_targets,
+                                                                         machines, tmp_path):
+    stick = edit_conf(media["usb"], SB_CONF, tmp_path)
+    vm = machines(None, None, [Disk(stick, "usb", boot=True), Disk(sb_targets)], kernel=None,
+                  firmware="uefi-sb")
+    vm.wait_menu(FIRMWARE_TIMEOUT)
+    screen = vm.screen()
+    assert re.search(r"kexec-loader \S+ \(Linux \S+\) - Secure Boot is on", screen), screen
+    # Marked before the user picks it, with the reason when selected.
+    assert "  Multiboot kernel  (cannot boot)" in screen, screen
+    assert "> Signed Debian kernel\n" in screen  # bootable: no mark
+    select(vm, 2)
+    vm.expect(words("Cannot boot: kexec_load is disabled while Secure Boot is on"))
+    vm.send("enter")
+    vm.expect(words("'Multiboot kernel' cannot be booted: kexec_load is disabled while Secure "
+                    "Boot is on"))
+    vm.expect(r"Keys:")
+
+    select(vm, 1)
+    vm.send("enter")
+    vm.expect(words("Boot failed: /boot/unsigned is not signed by a key this machine trusts; "
+                    "Secure Boot is on"))
+    vm.expect(r"Keys:")
+
+    select(vm, 3)
+    vm.send("enter")
+    vm.expect(words("/boot/vmlinuz32 on LABEL=sbtargets is started with the 32-bit boot "
+                    "protocol, which only kexec_load can start: kexec_load is disabled while "
+                    "Secure Boot is on"))
+    vm.expect(r"Keys:")
+
+    select(vm, 0)
+    vm.send("enter")
+    vm.expect(booting("Signed Debian kernel"))
+    report = vm.wait_probe()
+    assert report.cmdline == "console=ttyS0 quiet from=signed"
+    assert report.files == probe_files(SB_FILES)

@@ -176,6 +176,39 @@ static void a_key_stops_it(void **state)
 	assert_str(L.v[m.selected].title, "First");
 }
 
+static bool screen_has(const char *text)
+{
+	for (int r = 0; r < VT_ROWS; r++)
+		if (strstr(vt_row(&V, r), text))
+			return true;
+	return false;
+}
+
+/* A message or a reason longer than the screen is wide wraps at a space onto
+ * indented lines: its end stays readable. */
+static void long_messages_wrap(void **state)
+{
+	struct strlist msgs = {0};
+	sl_push(&msgs, "Boot failed: /boot/vmlinuz-6.1.0-18-amd64 on nvme0n1p2 is not signed by a key "
+		       "this machine trusts; Secure Boot is on");
+	target_refuse(&L.v[0], "kexec_load is disabled while Secure Boot is on, and this target "
+			       "is a Multiboot kernel that only kexec_load starts");
+	struct menu m;
+	make_menu(&m);
+	m.messages = &msgs;
+	m.countdown = false;
+	m.selected = 0;
+	vt_type(&V, "\r");
+	assert_int_equal(menu_run(&m), MENU_BOOT);
+	free(vt_update(&V));
+	assert_true(screen_has("Boot failed: /boot/vmlinuz-6.1.0-18-amd64 on nvme0n1p2 is not signed by a key"));
+	assert_true(screen_has("  this machine trusts; Secure Boot is on"));
+	assert_true(screen_has("Cannot boot: kexec_load is disabled while Secure Boot is on, and this target is"));
+	assert_true(screen_has("  a Multiboot kernel that only kexec_load starts"));
+	assert_true(screen_has("Keys:"));
+	sl_free(&msgs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +218,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_hidden_countdown_stays_hidden, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_key_stops_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(long_messages_wrap, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
