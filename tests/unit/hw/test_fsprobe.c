@@ -107,7 +107,9 @@ static int probe(const char *img, struct fsprobe_result *got, struct counted *c)
 	return rc;
 }
 
-static void compare(const char *img)
+/* blkid must find what the image was made to hold (type and pttype, "" for
+ * none), and fsprobe what blkid finds. */
+static void compare(const char *img, const char *type, const char *pttype)
 {
 	struct fsprobe_result want, got;
 	struct counted c = {0};
@@ -116,6 +118,8 @@ static void compare(const char *img)
 	print_message("%-14s blkid: TYPE=%s LABEL=%s UUID=%s PTTYPE=%s%s; fsprobe read %zu bytes in %zu reads\n",
 		      img, want.type, want.label, want.uuid, want.pttype,
 		      ambivalent ? " (ambivalent)" : "", c.bytes, c.reads);
+	assert_str(want.type, type);
+	assert_str(want.pttype, pttype);
 	assert_str(got.type, want.type);
 	assert_str(got.label, want.label);
 	assert_str(got.uuid, want.uuid);
@@ -124,7 +128,8 @@ static void compare(const char *img)
 	assert_true(c.bytes <= 192 * 1024);
 }
 
-static void image(const char *name, const char *tools, const char *script)
+static void image(const char *name, const char *type, const char *pttype, const char *tools,
+		  const char *script)
 {
 	if (!have(tools)) {
 		print_message("%s: skipped, %s not installed\n", name, tools);
@@ -133,59 +138,62 @@ static void image(const char *name, const char *tools, const char *script)
 	char *img = xasprintf("%s.img", name);
 	if (run(img, script) != 0)
 		fail_msg("%s: could not make the image with: %s", name, script);
-	compare(img);
+	compare(img, type, pttype);
 	char *rm = xasprintf("%s/%s", dir, img);
 	unlink(rm);
 	free(rm);
 	free(img);
 }
 
-#define IMAGE(name, tools, script)                                                                 \
-	static void name(void **state) { image(#name, tools, script); }
+/* Each image states the type and partition table it holds, so that the test
+ * cannot pass with blkid and fsprobe both finding nothing in an image that
+ * should hold something. */
+#define IMAGE(name, type, pttype, tools, script)                                                   \
+	static void name(void **state) { image(#name, type, pttype, tools, script); }
 
-IMAGE(vfat12, "mkfs.vfat", "mkfs.vfat -C -F 12 -n FAT12LAB $IMG 2000")
-IMAGE(vfat16, "mkfs.vfat", "mkfs.vfat -C -F 16 -n 'Fat 16' $IMG 20000")
-IMAGE(vfat32, "mkfs.vfat", "mkfs.vfat -C -F 32 -n KEXECLOADER $IMG 70000")
-IMAGE(vfat32_no_label, "mkfs.vfat", "mkfs.vfat -C -F 32 $IMG 70000")
-IMAGE(vfat_files, "mkfs.vfat mcopy", "mkfs.vfat -C -n BOOT $IMG 8000 && mcopy -s -i $IMG files/boot ::")
-IMAGE(ext2, "mkfs.ext2", "truncate -s 8M $IMG && mkfs.ext2 -q -F -L 'ext2 lab' -U 0f6d3f2a-1111-2222-3333-444455556666 $IMG")
-IMAGE(ext3, "mkfs.ext3", "truncate -s 8M $IMG && mkfs.ext3 -q -F -L ext3lab -U 1f6d3f2a-1111-2222-3333-444455556666 $IMG")
-IMAGE(ext4, "mkfs.ext4", "truncate -s 16M $IMG && mkfs.ext4 -q -F -L root -U 2f6d3f2a-1111-2222-3333-444455556666 -d files $IMG")
-IMAGE(ext4_no_journal, "mkfs.ext4", "truncate -s 8M $IMG && mkfs.ext4 -q -F -O ^has_journal -L nojournal $IMG")
-IMAGE(ext3_by_features, "mkfs.ext2", "truncate -s 8M $IMG && mkfs.ext2 -q -F -O has_journal,^dir_index $IMG")
-IMAGE(iso9660, "xorriso", "xorriso -as mkisofs -V 'MyDisc 1' -o $IMG files")
-IMAGE(iso9660_joliet, "xorriso", "xorriso -as mkisofs -J -V 'Joliet Disc label' -o $IMG files")
-IMAGE(iso9660_hybrid, "xorriso", "xorriso -as mkisofs --protective-msdos-label -V HYBRID -o $IMG files")
-IMAGE(udf, "mkudffs", "truncate -s 8M $IMG && mkudffs --label='UDF Lab' $IMG")
-IMAGE(xfs, "mkfs.xfs", "truncate -s 320M $IMG && mkfs.xfs -q -L xfslab $IMG")
-IMAGE(btrfs, "mkfs.btrfs", "truncate -s 128M $IMG && mkfs.btrfs -q -L 'btrfs label' $IMG")
-IMAGE(squashfs, "mksquashfs", "mksquashfs files $IMG -quiet -noappend")
-IMAGE(swap, "mkswap", "truncate -s 1M $IMG && mkswap -L swaplab -U 11111111-2222-3333-4444-555555555555 $IMG")
-IMAGE(ntfs, "mkfs.ntfs", "truncate -s 16M $IMG && mkfs.ntfs -q -F -Q -L 'NTFS Lab' $IMG")
-IMAGE(exfat, "mkfs.exfat", "truncate -s 16M $IMG && mkfs.exfat -L 'exFAT Lab' $IMG")
-IMAGE(f2fs, "mkfs.f2fs", "truncate -s 100M $IMG && mkfs.f2fs -q -l 'f2fs lab' $IMG")
-IMAGE(luks1, "cryptsetup", "truncate -s 4M $IMG && cryptsetup luksFormat -q --type luks1 --pbkdf-force-iterations 1000 $IMG $KEY")
-IMAGE(luks2, "cryptsetup", "truncate -s 16M $IMG && cryptsetup luksFormat -q --type luks2 --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --label cryptlab $IMG $KEY")
-IMAGE(dos, "sfdisk", "truncate -s 32M $IMG && printf 'label: dos\\n,8M,L\\n,,c\\n' | sfdisk -q $IMG")
-IMAGE(gpt, "sfdisk", "truncate -s 32M $IMG && printf 'label: gpt\\n,8M,L\\n,,L\\n' | sfdisk -q $IMG")
+IMAGE(vfat12, "vfat", "", "mkfs.vfat", "mkfs.vfat -C -F 12 -n FAT12LAB $IMG 2000")
+IMAGE(vfat16, "vfat", "", "mkfs.vfat", "mkfs.vfat -C -F 16 -n 'Fat 16' $IMG 20000")
+IMAGE(vfat32, "vfat", "", "mkfs.vfat", "mkfs.vfat -C -F 32 -n KEXECLOADER $IMG 70000")
+IMAGE(vfat32_no_label, "vfat", "", "mkfs.vfat", "mkfs.vfat -C -F 32 $IMG 70000")
+IMAGE(vfat_files, "vfat", "", "mkfs.vfat mcopy", "mkfs.vfat -C -n BOOT $IMG 8000 && mcopy -s -i $IMG files/boot ::")
+IMAGE(ext2, "ext2", "", "mkfs.ext2", "truncate -s 8M $IMG && mkfs.ext2 -q -F -L 'ext2 lab' -U 0f6d3f2a-1111-2222-3333-444455556666 $IMG")
+IMAGE(ext3, "ext3", "", "mkfs.ext3", "truncate -s 8M $IMG && mkfs.ext3 -q -F -L ext3lab -U 1f6d3f2a-1111-2222-3333-444455556666 $IMG")
+IMAGE(ext4, "ext4", "", "mkfs.ext4", "truncate -s 16M $IMG && mkfs.ext4 -q -F -L root -U 2f6d3f2a-1111-2222-3333-444455556666 -d files $IMG")
+IMAGE(ext4_no_journal, "ext4", "", "mkfs.ext4", "truncate -s 8M $IMG && mkfs.ext4 -q -F -O ^has_journal -L nojournal $IMG")
+IMAGE(ext3_by_features, "ext3", "", "mkfs.ext2", "truncate -s 8M $IMG && mkfs.ext2 -q -F -O has_journal,^dir_index $IMG")
+IMAGE(iso9660, "iso9660", "", "xorriso", "xorriso -as mkisofs -V 'MyDisc 1' -o $IMG files")
+IMAGE(iso9660_joliet, "iso9660", "", "xorriso", "xorriso -as mkisofs -J -V 'Joliet Disc label' -o $IMG files")
+IMAGE(iso9660_hybrid, "iso9660", "dos", "xorriso", "xorriso -as mkisofs --protective-msdos-label -V HYBRID -o $IMG files")
+IMAGE(udf, "udf", "", "mkudffs", "truncate -s 8M $IMG && mkudffs --label='UDF Lab' $IMG")
+IMAGE(xfs, "xfs", "", "mkfs.xfs", "truncate -s 320M $IMG && mkfs.xfs -q -L xfslab $IMG")
+IMAGE(btrfs, "btrfs", "", "mkfs.btrfs", "truncate -s 128M $IMG && mkfs.btrfs -q -L 'btrfs label' $IMG")
+IMAGE(squashfs, "squashfs", "", "mksquashfs", "mksquashfs files $IMG -quiet -noappend")
+IMAGE(swap, "swap", "", "mkswap", "truncate -s 1M $IMG && mkswap -L swaplab -U 11111111-2222-3333-4444-555555555555 $IMG")
+IMAGE(ntfs, "ntfs", "", "mkfs.ntfs", "truncate -s 16M $IMG && mkfs.ntfs -q -F -Q -L 'NTFS Lab' $IMG")
+IMAGE(exfat, "exfat", "dos", "mkfs.exfat", "truncate -s 16M $IMG && mkfs.exfat -L 'exFAT Lab' $IMG")
+IMAGE(f2fs, "f2fs", "", "mkfs.f2fs", "truncate -s 100M $IMG && mkfs.f2fs -q -l 'f2fs lab' $IMG")
+IMAGE(luks1, "crypto_LUKS", "", "cryptsetup", "truncate -s 4M $IMG && cryptsetup luksFormat -q --type luks1 --pbkdf-force-iterations 1000 $IMG $KEY")
+IMAGE(luks2, "crypto_LUKS", "", "cryptsetup", "truncate -s 16M $IMG && cryptsetup luksFormat -q --type luks2 --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --label cryptlab $IMG $KEY")
+IMAGE(dos, "", "dos", "sfdisk", "truncate -s 32M $IMG && printf 'label: dos\\n,8M,L\\n,,c\\n' | sfdisk -q $IMG")
+IMAGE(gpt, "", "gpt", "sfdisk", "truncate -s 32M $IMG && printf 'label: gpt\\n,8M,L\\n,,L\\n' | sfdisk -q $IMG")
 /* Both GPT headers gone: what is left is the protective MBR. */
-IMAGE(gpt_lost, "sfdisk", "truncate -s 32M $IMG && printf 'label: gpt\\n,,L\\n' | sfdisk -q $IMG && "
+IMAGE(gpt_lost, "", "PMBR", "sfdisk", "truncate -s 32M $IMG && printf 'label: gpt\\n,,L\\n' | sfdisk -q $IMG && "
       "dd if=/dev/zero of=$IMG bs=512 seek=1 count=1 conv=notrunc && "
       "dd if=/dev/zero of=$IMG bs=512 seek=65535 count=1 conv=notrunc")
 /* The primary GPT header damaged: the backup at the disk's end still counts. */
-IMAGE(gpt_backup, "sfdisk", "truncate -s 32M $IMG && printf 'label: gpt\\n,,L\\n' | sfdisk -q $IMG && "
+IMAGE(gpt_backup, "", "gpt", "sfdisk", "truncate -s 32M $IMG && printf 'label: gpt\\n,,L\\n' | sfdisk -q $IMG && "
       "printf x | dd of=$IMG bs=1 seek=600 conv=notrunc")
 /* A FAT boot sector ends in 55 AA like an MBR; with a partition table before it, a FAT whole disk. */
-IMAGE(dos_with_fat_partition, "sfdisk mkfs.vfat", "truncate -s 32M $IMG && "
+IMAGE(dos_with_fat_partition, "", "dos", "sfdisk mkfs.vfat", "truncate -s 32M $IMG && "
       "printf 'label: dos\\n,,c\\n' | sfdisk -q $IMG && mkfs.vfat -F 32 --offset 2048 -n INSIDE $IMG")
 /* Two filesystems' signatures: blkid refuses to choose, and so must fsprobe. */
-IMAGE(ambivalent, "mkfs.ext4", "truncate -s 8M $IMG && mkfs.ext4 -q -F $IMG && "
+IMAGE(ambivalent, "", "", "mkfs.ext4", "truncate -s 8M $IMG && mkfs.ext4 -q -F $IMG && "
       "printf 'hsqs\\0\\0\\0\\0' | dd of=$IMG conv=notrunc && "
       "printf '\\4\\0' | dd of=$IMG bs=1 seek=28 conv=notrunc")
-IMAGE(zeros, "truncate", "truncate -s 4M $IMG")
+IMAGE(zeros, "", "", "truncate", "truncate -s 4M $IMG")
 
 /* pvcreate needs a block device: a loop device when this runs as root. */
-IMAGE(lvm2, "pvcreate losetup", "truncate -s 16M $IMG && L=$(losetup -f --show $IMG) && "
+IMAGE(lvm2, "LVM2_member", "", "pvcreate losetup", "truncate -s 16M $IMG && L=$(losetup -f --show $IMG) && "
       "{ pvcreate -q --config 'activation{udev_sync=0 udev_rules=0}' $L; rc=$?; losetup -d $L; exit $rc; }")
 
 static void put_le(uint8_t *b, uint64_t v, int n)
@@ -217,7 +225,7 @@ static void md_v1_2(void **state)
 	memcpy(sb + 32, "host:kl", 7);
 	put_le(sb + 144, 4096 / 512, 8);
 	write_md("md_v1_2.img", 16 << 20, 4096, sb, sizeof(sb));
-	compare("md_v1_2.img");
+	compare("md_v1_2.img", "linux_raid_member", "");
 }
 
 static void md_v0_90(void **state)
@@ -231,7 +239,7 @@ static void md_v0_90(void **state)
 		put_le(sb + uuid_at[i], 0x01020304u * (uint32_t)(i + 1), 4);
 	put_le(sb + 32, at / 1024, 4);
 	write_md("md_v0_90.img", size, at, sb, sizeof(sb));
-	compare("md_v0_90.img");
+	compare("md_v0_90.img", "linux_raid_member", "");
 }
 
 /* Images in memory: too small, or truncated in the middle of a superblock. */
