@@ -145,6 +145,33 @@ static void bombs_are_bounded(void **state)
 	free(zeros);
 }
 
+/* Frames of the pre-1.0 zstd formats reach the decoders that stand in for
+ * libzstd's legacy ones (src/boot/zstd_nolegacy.c) through each of
+ * libzstd's ways in: every one gives zstd's error, none a crash. */
+static void legacy_zstd_frames_are_refused(void **state)
+{
+	for (unsigned v = 5; v <= 7; v++) {
+		unsigned char f[64] = {0x20 + v, 0xb5, 0x2f, 0xfd}; /* magic 0xFD2FB52v */
+		memset(f + 4, 0x41, sizeof(f) - 4);
+		unsigned char out[256];
+		assert_true(ZSTD_isError(ZSTD_decompress(out, sizeof(out), f, sizeof(f))));
+		assert_true(ZSTD_isError(ZSTD_findFrameCompressedSize(f, sizeof(f))));
+		/* no size: unknown or an error, as zstd's own legacy code can give */
+		assert_true(ZSTD_getFrameContentSize(f, sizeof(f)) >= ZSTD_CONTENTSIZE_ERROR);
+		ZSTD_DStream *ds = ZSTD_createDStream();
+		ZSTD_inBuffer in = {f, sizeof(f), 0};
+		ZSTD_outBuffer o = {out, sizeof(out), 0};
+		assert_true(ZSTD_isError(ZSTD_decompressStream(ds, &o, &in)));
+		ZSTD_freeDStream(ds);
+		unsigned char *u = NULL;
+		size_t ulen = 0;
+		char *err = NULL;
+		assert_true(unzip(f, sizeof(f), 1 << 20, &u, &ulen, &err) <= 0);
+		free(u);
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +180,7 @@ int main(void)
 		cmocka_unit_test(not_compressed),
 		cmocka_unit_test(damaged),
 		cmocka_unit_test(bombs_are_bounded),
+		cmocka_unit_test(legacy_zstd_frames_are_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
