@@ -10,14 +10,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "boot.h"
 #include "conf.h"
+#include "devpath.h"
 #include "disk.h"
+#include "fetch.h"
 #include "grub2.h"
 #include "json.h"
 #include "text.h"
 #include "limits.h"
 #include "log.h"
+#include "netboot.h"
+#include "netpath.h"
 #include "sources.h"
 #include "userfile.h"
 
@@ -46,6 +51,9 @@ static void usage(FILE *f)
 		"                    loaded: the segments kexec_load would get, or the\n"
 		"                    kexec_file_load call; nothing is executed\n"
 		"  grub-script FILE  run a GRUB 2 script and print what its echo commands write\n"
+		"  fetch PATH [OUT]  download a network path (http://SERVER/path,\n"
+		"                    (tftp,SERVER)/path, (http,SERVER:PORT)/path) to OUT or\n"
+		"                    standard output, with the client the boot menu uses\n"
 		"\n"
 		"Options:\n"
 		"  --json            one JSON object per line for each target, then one per problem\n"
@@ -300,6 +308,44 @@ static int grub_script(const char *file)
 	return 0;
 }
 
+static void progress_line(const char *line, bool final)
+{
+	fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
+}
+
+/* Downloads a network path with the boot menu's own clients. */
+static int fetch(const char *what, const char *out)
+{
+	char *dev, *path, *err = NULL;
+	if (path_split(what, &dev, &path) < 0 || !netdev_is(dev)) {
+		fprintf(stderr, "kexec-loader: %s is not a network path (write http://SERVER/path or "
+				"(tftp,SERVER)/path)\n", what);
+		free(dev), free(path);
+		return 2;
+	}
+	fetch_set_progress(isatty(2) ? progress_line : NULL);
+	int fd = net_open(dev, path, &err);
+	free(dev), free(path);
+	if (fd < 0) {
+		fprintf(stderr, "kexec-loader: %s\n", err);
+		free(err);
+		return 1;
+	}
+	int ofd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
+	int rc = ofd < 0 ? 1 : 0;
+	char buf[65536];
+	for (ssize_t n; rc == 0 && (n = read(fd, buf, sizeof(buf))) != 0;)
+		if (n < 0 || write(ofd, buf, (size_t)n) != n)
+			rc = 1;
+	if (rc)
+		fprintf(stderr, "kexec-loader: cannot write %s: %s\n", out ? out : "standard output",
+			strerror(errno));
+	if (out && ofd >= 0)
+		close(ofd);
+	close(fd);
+	return rc;
+}
+
 static int host_run(int argc, char **argv);
 
 /* Out of memory, a command says so and fails; it never dumps core. */
@@ -339,6 +385,7 @@ static int host_run(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
+	disk_set_net_opener(net_open); /* network paths in a configuration are fetched */
 	if (optind < argc && strcmp(argv[optind], "list") == 0) {
 		o.config = optind + 1 < argc ? argv[optind + 1] : NULL;
 		return list(&o);
@@ -348,6 +395,8 @@ static int host_run(int argc, char **argv)
 		o.config = argv[optind + 1];
 		return plan(&o, argv[optind + 2], argv[optind][0] == 'l');
 	}
+	if (optind + 1 < argc && strcmp(argv[optind], "fetch") == 0)
+		return fetch(argv[optind + 1], optind + 2 < argc ? argv[optind + 2] : NULL);
 	if (optind + 1 < argc && strcmp(argv[optind], "grub-script") == 0)
 		return grub_script(argv[optind + 1]);
 	usage(stderr);

@@ -20,12 +20,14 @@
 #include "conf.h"
 #include "devices.h"
 #include "editor.h"
+#include "fetch.h"
 #include "disk.h"
 #include "limits.h"
 #include "log.h"
 #include "userfile.h"
 #include "keymap.h"
 #include "menu.h"
+#include "netboot.h"
 #include "password.h"
 #include "secureboot.h"
 #include "shell.h"
@@ -41,6 +43,8 @@ static struct term T;
 static struct shell SHELL;         /* the typed target and the history, kept between visits */
 static struct config CFG;
 static struct target_list TL;      /* every target of every source */
+static struct target_list NET_TL;  /* the network's targets, read once per DHCP lease */
+static struct strlist net_msgs;    /* problems of the network's configuration */
 static struct strlist messages;    /* problems and errors, kept until restart */
 static struct strlist source_msgs; /* problems of the sources, replaced on each rescan */
 static struct strlist shown;       /* both, as the menu shows them */
@@ -192,8 +196,18 @@ static void rebuild_targets(int *selected)
 	struct diag_list d = {0};
 	tl_free(&TL);
 	sources_collect(&CFG, disk_fsio(), boot_dev, &TL, &d);
+	for (size_t i = 0; i < NET_TL.n; i++) {
+		struct target t;
+		target_copy(&t, &NET_TL.v[i]);
+		size_t at = tl_push(&TL, &t);
+		if ((int)i == NET_TL.default_index && TL.default_index < 0)
+			TL.default_index = (int)at;
+	}
+	if (TL.timeout < 0)
+		TL.timeout = NET_TL.timeout;
 	secure_boot_mark(secure_boot_current(), &TL);
 	sl_free(&source_msgs);
+	sl_copy(&source_msgs, &net_msgs);
 	for (size_t i = 0; i < d.lines.n; i++) {
 		log_warn("%s", d.lines.v[i]);
 		sl_push(&source_msgs, d.lines.v[i]);
@@ -208,6 +222,74 @@ static void rebuild_targets(int *selected)
 		*selected = i >= 0 ? i : (int)tl_default(&TL);
 		target_free(&was);
 	}
+}
+
+static long ms_since(const struct timespec *a);
+
+static void net_status(const char *line)
+{
+	term_printf(&T, "%s\r\n", line);
+}
+
+static void net_progress(const char *line, bool final)
+{
+	term_printf(&T, "\r%s\033[K%s", line, final ? "\r\n" : "");
+}
+
+/* DHCP, then the network's own configuration (PXELINUX or GRUB) read once. */
+static int start_network(char **err)
+{
+	tl_free(&NET_TL);
+	tl_init(&NET_TL);
+	sl_free(&net_msgs);
+	int r = net_start(err);
+	if (r < 0)
+		return r;
+	struct diag_list d = {0};
+	net_collect(disk_fsio(), &NET_TL, &d);
+	for (size_t i = 0; i < d.lines.n; i++)
+		sl_push(&net_msgs, d.lines.v[i]);
+	diag_free(&d);
+	log_info("%zu network boot targets", NET_TL.n);
+	return 0;
+}
+
+#define NIC_WAIT_MS 5000
+
+/* A network card's driver loads with the other modules, in the background:
+ * wait for its interface, driven by device events, a few seconds at most. */
+static bool wait_for_interfaces(void)
+{
+	struct timespec since;
+	clock_gettime(CLOCK_MONOTONIC, &since);
+	while (!net_has_interfaces()) {
+		if (!net_cards_present("/sys") || ms_since(&since) > NIC_WAIT_MS)
+			return false;
+		if (term_key(&T, 250, devices_fd()) == KEY_EVENT)
+			devices_handle_events();
+	}
+	return true;
+}
+
+/* netboot on, or no disk offers a target (and there is a network card at all:
+ * a machine without one never waits for the network). */
+static void maybe_start_network(void)
+{
+	bool want = CFG.netboot == 1 || (CFG.netboot < 0 && TL.n == 0);
+	if (!want || !wait_for_interfaces())
+		return;
+	char *err = NULL;
+	if (start_network(&err) < 0)
+		add_message("Network: %s", err);
+	free(err);
+	rebuild_targets(NULL);
+}
+
+static int shell_dhcp(char **err, void *ctx)
+{
+	int r = start_network(err);
+	rebuild_targets(ctx);
+	return r;
 }
 
 /* Waits, driven by device events, until the boot disk appears or a key is pressed. */
@@ -434,8 +516,10 @@ static int load_and_go(const struct target *t, char **err)
 	struct boot_opts o = {.force_kexec_load = S.force_kexec_load};
 	int r = boot_load(t, &o, err);
 	disk_set_waiter(NULL);
-	if (r == 0)
+	if (r == 0) {
+		net_release(); /* the next system asks for its own lease */
 		boot_execute(err);
+	}
 	return -1;
 }
 
@@ -482,7 +566,7 @@ static void wait_any_key(void)
 /* The keys of the menu other than Enter: shell, editor, disks, log. */
 static void menu_other(enum menu_action a, struct menu *m)
 {
-	struct shell_hooks h = {.boot = shell_boot, .event_fd = devices_fd(),
+	struct shell_hooks h = {.boot = shell_boot, .dhcp = shell_dhcp, .event_fd = devices_fd(),
 				.on_event = shell_event, .ctx = &m->selected};
 	term_puts(&T, "\033[H\033[2J");
 	if ((a == MENU_SHELL || a == MENU_EDIT) && !password_ask(&T, CFG.password)) {
@@ -573,7 +657,12 @@ _Noreturn void init_main(int argc, char **argv)
 	load_disk_modules();
 	load_keymap();
 	tl_init(&TL);
+	tl_init(&NET_TL);
+	disk_set_net_opener(net_open);
+	net_set_status(net_status);
+	fetch_set_progress(net_progress);
 	rebuild_targets(NULL);
+	maybe_start_network();
 	int now = chosen_on_cmdline();
 	if (now >= 0)
 		try_boot((size_t)now);

@@ -224,6 +224,15 @@ static void d_grub_autodetect(struct conf_reader *r, const char *arg)
 		r->c->grub_autodetect = v;
 }
 
+static void d_netboot(struct conf_reader *r, const char *arg)
+{
+	if (!need_arg(r, "netboot", arg))
+		return;
+	int v = on_off(r, "netboot", arg);
+	if (v >= 0)
+		r->c->netboot = v;
+}
+
 static void split2(const char *arg, char **a, const char **b)
 {
 	size_t n = strcspn(arg, " \t");
@@ -310,6 +319,7 @@ static const struct {
 	{"module", d_module},       {"default", d_default},
 	{"reset-vga", d_reset_vga}, {"timeout", d_timeout},
 	{"grub-path", d_grub_path}, {"grub-autodetect", d_grub_autodetect},
+	{"netboot", d_netboot},
 	{"grub-map", d_grub_map},   {"kmod", d_kmod},
 	{"password", d_password},
 };
@@ -358,6 +368,7 @@ void config_init(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->grub_autodetect = -1;
+	c->netboot = -1;
 	tl_init(&c->targets);
 }
 

@@ -75,7 +75,8 @@ static struct grubdev *folder_map(struct src *s, const char *dev, const char *di
 static void run_grub2(struct src *s, const char *dev, const char *dir, const char *path)
 {
 	struct grubdev *g = folder_map(s, dev, dir);
-	struct grub2_opts o = {s->io, dev, path, to_device, from_device, g, NULL};
+	struct grub2_opts o = {.io = s->io, .device = dev, .path = path, .to_device = to_device,
+			       .from_device = from_device, .map_ctx = g};
 	grub2_load(&o, &s->found, s->d); /* it says itself why a file cannot be read */
 	grubdev_free(g);
 }

@@ -420,7 +420,10 @@ int syslinux_load(const struct syslinux_opts *o, struct target_list *out, struct
 	}
 	struct sx x = {.o = o, .d = d, .timeout = -1, .prompt = -1, .files = 1, .depth = 1};
 	const char *slash = strrchr(o->path, '/');
-	x.cwd = xstrndup(o->path, slash ? (size_t)(slash - o->path) : 0);
+	if (o->cwd) /* "/tftpboot/" and "/tftpboot" alike: resolve() adds the slash */
+		x.cwd = xstrndup(o->cwd, strlen(o->cwd) - (str_ends(o->cwd, "/") ? 1 : 0));
+	else
+		x.cwd = xstrndup(o->path, slash ? (size_t)(slash - o->path) : 0);
 	parse(&x, o->path, text);
 	free(text);
 	implicit_default(&x);

@@ -40,6 +40,9 @@ struct syslinux_opts {
 	/* SYSAPPEND_MAX whole words ("BOOTIF=01-…"), NULL or "" where unknown;
 	 * the array itself may be NULL (nothing to append). */
 	const char *const *sysappend;
+	/* The folder relative paths start from; NULL: the file's own folder.
+	 * PXELINUX takes them from its boot file's folder (or option 210). */
+	const char *cwd;
 };
 
 /* Reads o->path and what it includes; appends its labels to out (its

@@ -21,6 +21,15 @@ int devspec_parse(const char *s, struct devspec *out)
 	memset(out, 0, sizeof(*out));
 	if (!s || !*s)
 		return -1;
+	if (netdev_is(s)) { /* "tftp,SERVER", "http,SERVER:PORT": a server, not a disk */
+		struct netloc l;
+		if (netloc_parse(s, "/", &l) < 0)
+			return -1;
+		netloc_free(&l);
+		out->by = DEV_BY_NET;
+		out->value = xstrdup(s);
+		return 0;
+	}
 	const char *colon = strchr(s, ':');
 	const char *eq = strchr(s, '=');
 	/* A colon before any '=' is a type prefix; labels may contain colons. */

@@ -3,7 +3,7 @@
 #define KL_DEVPATH_H
 #include <stdbool.h>
 
-enum dev_by { DEV_BY_NAME, DEV_BY_LABEL, DEV_BY_UUID };
+enum dev_by { DEV_BY_NAME, DEV_BY_LABEL, DEV_BY_UUID, DEV_BY_NET /* netpath.h */ };
 
 struct devspec {
 	enum dev_by by;
@@ -11,7 +11,8 @@ struct devspec {
 	char *fstype; /* from a "type:" prefix, or NULL */
 };
 
-/* Parses "sda1", "/dev/sda1", "LABEL=x", "UUID=y", "ext4:sda1", "vfat:LABEL=B".
+/* Parses "sda1", "/dev/sda1", "LABEL=x", "UUID=y", "ext4:sda1", "vfat:LABEL=B",
+ * and the network devices "tftp,SERVER" and "http,SERVER[:PORT]" (DEV_BY_NET).
  * Returns 0, or -1 with nothing allocated when the text is not a device. */
 int devspec_parse(const char *s, struct devspec *out);
 void devspec_free(struct devspec *d);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "devpath.h"
+#include "netpath.h"
 #include "fsprobe.h"
 #include "log.h"
 #include "userfile.h"
@@ -34,7 +35,27 @@ static struct {
 	bool infos_stale;
 	void (*fs_loader)(const char *fstype);
 	bool (*waiter)(const char *spec);
+	int (*net_open)(const char *dev, const char *path, char **err);
 } D;
+
+void disk_set_net_opener(int (*fn)(const char *dev, const char *path, char **err))
+{
+	D.net_open = fn;
+}
+
+/* A network device's file: fetched whole by the network layer. */
+static int open_net(const char *dev, const char *path, enum uf_want want, char **err)
+{
+	if (want == UF_DIR) {
+		*err = xasprintf("(%s)%s: folders cannot be listed over TFTP or HTTP", dev, path);
+		return -ENOTDIR;
+	}
+	if (!D.net_open) {
+		*err = xasprintf("(%s)%s: network paths need the network (netboot on)", dev, path);
+		return -ENETUNREACH;
+	}
+	return D.net_open(dev, path, err);
+}
 
 void disk_set_waiter(bool (*fn)(const char *spec))
 {
@@ -451,6 +472,10 @@ static int open_on(const char *root, const char *spec, enum uf_want want, char *
 	}
 	const char *devname = dev ? dev : root;
 	int fd = -ENOENT;
+	if (netdev_is(devname)) {
+		fd = open_net(devname, path, want, err);
+		goto out;
+	}
 	if (!devname) {
 		*err = xasprintf("%s: no device given (add a root line or write (DEVICE)%s)", spec, path);
 		goto out;

@@ -50,6 +50,10 @@ void disk_set_fs_loader(void (*fn)(const char *fstype));
  * (look again), false to give up. NULL (the default): give up at once. */
 void disk_set_waiter(bool (*fn)(const char *spec));
 
+/* Opens network paths ("tftp,SERVER", "http,SERVER:PORT" devices, see
+ * netpath.h) for every caller of this layer; NULL: they are refused. */
+void disk_set_net_opener(int (*fn)(const char *dev, const char *path, char **err));
+
 /* The fsio seam backed by this layer. */
 struct fsio *disk_fsio(void);
 

@@ -14,6 +14,7 @@
 #include "pager.h"
 #include "shell_complete.h"
 #include "shell_fs.h"
+#include "shell_net.h"
 
 static void say(struct term *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct term *t, const char *fmt, ...)
@@ -75,9 +76,12 @@ static void cmd_root(struct shell *sh, struct term *t, const char *arg)
 		free(dev);
 		return;
 	}
+	bool net = ds.by == DEV_BY_NET;
 	devspec_free(&ds);
-	const struct fsinfo *fi = disk_find(dev, &err);
-	if (!fi)
+	const struct fsinfo *fi = net ? NULL : disk_find(dev, &err);
+	if (net)
+		say(t, "root is the server %s", dev);
+	else if (!fi)
 		say(t, "Warning: %s", err);
 	else
 		say(t, "root is %s (%s%s%s)", dev, fi->name, fi->fstype ? ", " : "",
@@ -244,6 +248,10 @@ static const struct shell_cmd commands[] = {
 	{"find", "PATTERN [DIR]", "files whose name matches (* and ?) below DIR", shell_cmd_find,
 	 SH_PATH_SECOND, false},
 	{"cat", "FILE", "show a file", shell_cmd_cat, SH_PATH_FIRST, false},
+	{"net", "", "network interfaces, the DHCP lease and its servers", shell_cmd_net,
+	 SH_NO_PATH, false},
+	{"dhcp", "", "ask for an address again (DHCP) and read the network's targets",
+	 shell_cmd_dhcp, SH_NO_PATH, false},
 	{"log", "", "the debug messages (E errors, W warnings)", cmd_log, SH_NO_PATH, false},
 	{"help", "", "this list", cmd_help, SH_NO_PATH, false},
 	{"reboot", "", "restart the machine", cmd_reboot, SH_NO_PATH, false},
@@ -258,7 +266,8 @@ static void cmd_help(struct shell *sh, struct term *t, const char *arg)
 		term_printf(t, "  %-22s %s\r\n", head, commands[i].help);
 		free(head);
 	}
-	term_puts(t, "Paths are /file on the root device or (DEVICE)/file. Tab completes, "
+	term_puts(t, "Paths are /file on the root device or (DEVICE)/file; (tftp,SERVER)/file, "
+		     "(http,SERVER)/file and http://SERVER/file are on the network. Tab completes, "
 		     "Up/Down recall lines, Ctrl-C abandons one.\r\n");
 }
 

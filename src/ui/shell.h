@@ -13,6 +13,9 @@ struct shell_hooks {
 	/* Restarts (off false) or powers off the machine. NULL: the shell
 	 * unmounts the disks and does it itself when it runs as PID 1. */
 	void (*power)(bool off, void *ctx);
+	/* Runs DHCP again and collects the network's targets; 0 or -errno with
+	 * *err set. NULL: the shell runs DHCP itself, without new targets. */
+	int (*dhcp)(char **err, void *ctx);
 	/* While waiting for a key: event_fd (or -1) readable calls on_event. */
 	int event_fd;
 	void (*on_event)(void *ctx);

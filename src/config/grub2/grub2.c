@@ -121,6 +121,13 @@ int grub2_load(const struct grub2_opts *o, struct target_list *out, struct diag_
 		char *root = o->device ? g_grubname(&I, o->device) : NULL;
 		initial_vars(&I, root, o->path);
 		free(root);
+		for (size_t i = 0; o->vars && i < o->vars->n; i++) {
+			const char *kv = o->vars->v[i], *eq = strchr(kv, '=');
+			char *name = eq ? xstrndup(kv, (size_t)(eq - kv)) : NULL;
+			if (name)
+				set_exported(&I, name, eq + 1);
+			free(name);
+		}
 		g_run_text(&I, buf, len, o->path, o->device, 0);
 		g_menu_finish(&I, out);
 	} else {

@@ -20,6 +20,9 @@ struct grub2_opts {
 	void *map_ctx;
 	/* Optional: appends what echo writes (and GRUB's "error: …" lines). */
 	struct strbuf *echo_out;
+	/* Optional: "NAME=VALUE" variables set and exported before the file runs,
+	 * after GRUB's own (a network boot's net_* variables). */
+	const struct strlist *vars;
 };
 
 /* Reads o->path through o->io, runs it and appends its menu to out (a
