@@ -28,6 +28,7 @@
 #include "keymap.h"
 #include "menu.h"
 #include "netboot.h"
+#include "netsource.h"
 #include "password.h"
 #include "secureboot.h"
 #include "shell.h"

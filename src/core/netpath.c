@@ -1,6 +1,8 @@
 #include "netpath.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util.h"
@@ -144,4 +146,16 @@ void netloc_free(struct netloc *l)
 	free(l->host);
 	free(l->path);
 	l->host = l->path = NULL;
+}
+
+int netpath_addr(const char *host, unsigned *addr, char **err)
+{
+	struct in_addr a;
+	if (inet_pton(AF_INET, host, &a) == 1) {
+		*addr = a.s_addr;
+		return 0;
+	}
+	*err = xasprintf("%s is not an IPv4 address (write the server's address: names are not "
+			 "looked up)", host);
+	return -EINVAL;
 }

@@ -29,5 +29,8 @@ int url_split(const char *url, char **dev, char **path);
 /* "tftp://h/path" for messages and origins; server stands in for a NULL host. */
 char *netloc_url(const struct netloc *l, const char *server);
 void netloc_free(struct netloc *l);
+/* A dotted IPv4 address (network order) of a server; -EINVAL with *err set
+ * for anything else (host names are not looked up). */
+int netpath_addr(const char *host, unsigned *addr, char **err);
 
 #endif

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "fetch.h"
+#include "sink.h"
 #include "log.h"
 #include "util.h"
 

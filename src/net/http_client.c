@@ -9,7 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "fetch.h"
+#include "http_client.h"
+#include "netpath.h"
 #include "http.h"
 #include "util.h"
 
@@ -28,7 +29,7 @@ static int fail(const struct netloc *l, char **err, int e, const char *what)
 static int connect_to(const struct netloc *l, char **err)
 {
 	unsigned addr;
-	int r = fetch_resolve(l->host, &addr, err);
+	int r = netpath_addr(l->host, &addr, err);
 	if (r < 0)
 		return r;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -15,7 +15,6 @@
 #include "netboot_int.h"
 #include "netpath.h"
 #include "pxelinux.h"
-#include "syslinux.h"
 
 static struct {
 	struct netif nifs[LINK_MAX];
@@ -304,51 +303,6 @@ const uint8_t *net_mac(void)
 const char *net_uuid(void)
 {
 	return N.uuid;
-}
-
-static char *dmi_word(const char *name, const char *file)
-{
-	char *path = xasprintf("/sys/class/dmi/id/%s", file);
-	char *v = read_line_file(path);
-	free(path);
-	char *w = v && *str_trim(v) ? xasprintf("%s=%s", name, str_trim(v)) : NULL;
-	free(v);
-	return w;
-}
-
-const char *const *net_sysappend(void)
-{
-	static char *w[SYSAPPEND_MAX];
-	static const char *const dmi[][2] = {
-		[SYSAPPEND_SYSVENDOR] = {"SYSVENDOR", "sys_vendor"},
-		[SYSAPPEND_SYSPRODUCT] = {"SYSPRODUCT", "product_name"},
-		[SYSAPPEND_SYSVERSION] = {"SYSVERSION", "product_version"},
-		[SYSAPPEND_SYSSERIAL] = {"SYSSERIAL", "product_serial"},
-		[SYSAPPEND_SYSSKU] = {"SYSSKU", "product_sku"},
-		[SYSAPPEND_SYSFAMILY] = {"SYSFAMILY", "product_family"},
-		[SYSAPPEND_MBVENDOR] = {"MBVENDOR", "board_vendor"},
-		[SYSAPPEND_MBPRODUCT] = {"MBPRODUCT", "board_name"},
-		[SYSAPPEND_MBVERSION] = {"MBVERSION", "board_version"},
-		[SYSAPPEND_MBSERIAL] = {"MBSERIAL", "board_serial"},
-		[SYSAPPEND_MBASSET] = {"MBASSET", "board_asset_tag"},
-		[SYSAPPEND_BIOSVENDOR] = {"BIOSVENDOR", "bios_vendor"},
-		[SYSAPPEND_BIOSVERSION] = {"BIOSVERSION", "bios_version"},
-		[SYSAPPEND_SYSFF] = {"SYSFF", "chassis_type"},
-	};
-	for (int i = 0; i < SYSAPPEND_MAX; i++) {
-		free(w[i]);
-		w[i] = NULL;
-	}
-	if (N.won >= 0) {
-		w[SYSAPPEND_IP] = pxelinux_ip_word(&N.lease);
-		w[SYSAPPEND_BOOTIF] = pxelinux_bootif_word(N.nifs[N.won].mac);
-	}
-	if (N.uuid)
-		w[SYSAPPEND_SYSUUID] = xasprintf("SYSUUID=%s", N.uuid);
-	for (int i = 0; i < SYSAPPEND_MAX; i++)
-		if (dmi[i][0])
-			w[i] = dmi_word(dmi[i][0], dmi[i][1]);
-	return (const char *const *)w;
 }
 
 static void var(struct strlist *out, const char *name, const char *value)

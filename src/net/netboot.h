@@ -37,8 +37,4 @@ void net_describe(struct strbuf *out);
  * a file descriptor of its contents; -errno with *err naming the URL. */
 int net_open(const char *dev, const char *path, char **err);
 
-/* The targets the lease points at: PXELINUX's pxelinux.cfg/ or GRUB's
- * grub.cfg, looked up in their own orders on the lease's server. */
-void net_collect(const struct fsio *io, struct target_list *out, struct diag_list *d);
-
 #endif

@@ -10,8 +10,6 @@ const struct dhcp_lease *net_lease(void);
 const uint8_t *net_mac(void);
 /* The machine's UUID as PXELINUX prints it, or NULL. */
 const char *net_uuid(void);
-/* SYSAPPEND_MAX words for IPAPPEND/SYSAPPEND (syslinux.h), NULL where unknown. */
-const char *const *net_sysappend(void);
 /* GRUB's net_* variables for the lease, as "NAME=VALUE". */
 void net_grub_vars(struct strlist *out);
 

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "fetch.h"
+#include "tftp_client.h"
+#include "netpath.h"
 #include "tftp.h"
 #include "util.h"
 
@@ -203,7 +204,7 @@ static int transfer(struct xfer *x, struct sink *s, char **err)
 int tftp_get(const struct netloc *l, struct sink *s, char **err)
 {
 	unsigned addr;
-	int r = fetch_resolve(l->host, &addr, err);
+	int r = netpath_addr(l->host, &addr, err);
 	if (r < 0)
 		return r;
 	struct xfer x = {.l = l, .url = (char *)s->url, .blksize = 512, .window = 1};

@@ -11,6 +11,7 @@
 #include "devpath.h"
 #include "disk.h"
 #include "log.h"
+#include "netboot.h"
 #include "pager.h"
 #include "shell_complete.h"
 #include "shell_fs.h"
@@ -227,6 +228,19 @@ static void cmd_log(struct shell *sh, struct term *t, const char *arg)
 
 static void cmd_help(struct shell *sh, struct term *t, const char *arg);
 
+/* DHCP again: through the caller, which also reads the network's targets anew. */
+static void cmd_dhcp(struct shell *sh, struct term *t, const char *arg)
+{
+	const struct shell_hooks *h = sh->hooks;
+	char *err = NULL;
+	int r = h && h->dhcp ? h->dhcp(&err, h->ctx) : net_start(&err);
+	if (r < 0)
+		say(t, "%s", err ? err : "DHCP failed");
+	else
+		shell_cmd_net(sh, t, "");
+	free(err);
+}
+
 /* Every command of the shell, in the order help lists them. */
 static const struct shell_cmd commands[] = {
 	{"root", "DEVICE", "device that paths without (DEVICE) are on: sda1, LABEL=x, UUID=y",
@@ -251,7 +265,7 @@ static const struct shell_cmd commands[] = {
 	{"net", "", "network interfaces, the DHCP lease and its servers", shell_cmd_net,
 	 SH_NO_PATH, false},
 	{"dhcp", "", "ask for an address again (DHCP) and read the network's targets",
-	 shell_cmd_dhcp, SH_NO_PATH, false},
+	 cmd_dhcp, SH_NO_PATH, false},
 	{"log", "", "the debug messages (E errors, W warnings)", cmd_log, SH_NO_PATH, false},
 	{"help", "", "this list", cmd_help, SH_NO_PATH, false},
 	{"reboot", "", "restart the machine", cmd_reboot, SH_NO_PATH, false},

@@ -1,10 +1,9 @@
-/* The shell's network commands: net and dhcp. */
+/* The shell's net command. */
 #include "shell_net.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include "netboot.h"
-#include "shell.h"
 
 /* Lines with "\n" ends as the terminal wants them. */
 static void put_lines(struct term *t, const char *s)
@@ -23,16 +22,4 @@ void shell_cmd_net(struct shell *sh, struct term *t, const char *arg)
 	net_describe(&out);
 	put_lines(t, out.s ? out.s : "");
 	sb_free(&out);
-}
-
-void shell_cmd_dhcp(struct shell *sh, struct term *t, const char *arg)
-{
-	const struct shell_hooks *h = sh->hooks;
-	char *err = NULL;
-	int r = h && h->dhcp ? h->dhcp(&err, h->ctx) : net_start(&err);
-	if (r < 0)
-		term_printf(t, "%s\r\n", err ? err : "DHCP failed");
-	else
-		shell_cmd_net(sh, t, "");
-	free(err);
 }

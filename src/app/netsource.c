@@ -1,6 +1,5 @@
-/* The targets a PXE site serves: PXELINUX's pxelinux.cfg/ and GRUB's
- * network grub.cfg, each looked up in its own order, read by the SYSLINUX
- * and GRUB 2 sources through the fsio seam with a network device. */
+#include "netsource.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +11,53 @@
 #include "netpath.h"
 #include "pxelinux.h"
 #include "syslinux.h"
+
+static char *dmi_word(const char *name, const char *file)
+{
+	char *path = xasprintf("/sys/class/dmi/id/%s", file);
+	char *v = read_line_file(path);
+	free(path);
+	char *w = v && *str_trim(v) ? xasprintf("%s=%s", name, str_trim(v)) : NULL;
+	free(v);
+	return w;
+}
+
+/* The words IPAPPEND/SYSAPPEND add, in SYSLINUX's bit order: the lease's
+ * ip= and BOOTIF=, the UUID, the DMI strings. */
+static const char *const *net_sysappend(void)
+{
+	static char *w[SYSAPPEND_MAX];
+	static const char *const dmi[][2] = {
+		[SYSAPPEND_SYSVENDOR] = {"SYSVENDOR", "sys_vendor"},
+		[SYSAPPEND_SYSPRODUCT] = {"SYSPRODUCT", "product_name"},
+		[SYSAPPEND_SYSVERSION] = {"SYSVERSION", "product_version"},
+		[SYSAPPEND_SYSSERIAL] = {"SYSSERIAL", "product_serial"},
+		[SYSAPPEND_SYSSKU] = {"SYSSKU", "product_sku"},
+		[SYSAPPEND_SYSFAMILY] = {"SYSFAMILY", "product_family"},
+		[SYSAPPEND_MBVENDOR] = {"MBVENDOR", "board_vendor"},
+		[SYSAPPEND_MBPRODUCT] = {"MBPRODUCT", "board_name"},
+		[SYSAPPEND_MBVERSION] = {"MBVERSION", "board_version"},
+		[SYSAPPEND_MBSERIAL] = {"MBSERIAL", "board_serial"},
+		[SYSAPPEND_MBASSET] = {"MBASSET", "board_asset_tag"},
+		[SYSAPPEND_BIOSVENDOR] = {"BIOSVENDOR", "bios_vendor"},
+		[SYSAPPEND_BIOSVERSION] = {"BIOSVERSION", "bios_version"},
+		[SYSAPPEND_SYSFF] = {"SYSFF", "chassis_type"},
+	};
+	for (int i = 0; i < SYSAPPEND_MAX; i++) {
+		free(w[i]);
+		w[i] = NULL;
+	}
+	if (net_lease()) {
+		w[SYSAPPEND_IP] = pxelinux_ip_word(net_lease());
+		w[SYSAPPEND_BOOTIF] = pxelinux_bootif_word(net_mac());
+	}
+	if (net_uuid())
+		w[SYSAPPEND_SYSUUID] = xasprintf("SYSUUID=%s", net_uuid());
+	for (int i = 0; i < SYSAPPEND_MAX; i++)
+		if (dmi[i][0])
+			w[i] = dmi_word(dmi[i][0], dmi[i][1]);
+	return (const char *const *)w;
+}
 
 /* "PATH:LINE on tftp,SRV" -> "tftp://SRV/PATH:LINE": where a site's admin looks. */
 static void origins(struct target_list *l, size_t from, const char *dev)
