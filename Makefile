@@ -108,9 +108,11 @@ cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE $(INC) src
 
-demo: all kernel initramfs $(B)/probe
+# The USB image booted by the firmware: make demo FIRMWARE=uefi (OVMF), uefi-sb (Secure Boot).
+FIRMWARE ?= bios
+demo: all kernel $(B)/probe
 	@tools/deps e2e
-	@tools/demo
+	@tools/demo --firmware $(FIRMWARE)
 
 # The benchmark's baseline /init (bench/baseline-init.c), built like the probe.
 $(B)/baseline-init: bench/baseline-init.c | deps
