@@ -149,6 +149,14 @@ int unzip(const unsigned char *d, size_t len, size_t max, unsigned char **out, s
 		max = UNZIP_MAX_DEFAULT;
 	/* one byte of slack: a stream of exactly max bytes must be able to end */
 	struct outbuf o = { NULL, 0, 0, max + 1, false };
+	/* A zstd frame says what it unpacks to: a bomb is refused before a byte
+	 * of memory is taken for it (the whole data is at least its first frame). */
+	unsigned long long declared = fmt[0] == 'z' ? ZSTD_getFrameContentSize(d, len) : 0;
+	if (fmt[0] == 'z' && declared != ZSTD_CONTENTSIZE_UNKNOWN &&
+	    declared != ZSTD_CONTENTSIZE_ERROR && declared > max) {
+		*err = xasprintf("the %s data would unpack to more than %zu MiB", fmt, max >> 20);
+		return -1;
+	}
 	int r = fmt[0] == 'g' ? gunzip(d, len, &o, &why)
 	      : fmt[0] == 'x' ? unxz(d, len, &o, &why)
 	      : unzstd(d, len, &o, &why);

@@ -3,6 +3,7 @@
 #include "unit.h"
 #include <lzma.h>
 #include <zstd.h>
+#include "peakmem.h"
 #include "decompress.h"
 #include "gzip_pack.h"
 
@@ -51,6 +52,36 @@ static unsigned char *zst(const unsigned char *d, size_t len, size_t *out)
 	ZSTD_freeCCtx(c);
 	assert_false(ZSTD_isError(*out));
 	return b;
+}
+
+struct bomb {
+	unsigned char *z;
+	size_t zl;
+};
+
+static void unpack_bomb(void *arg)
+{
+	struct bomb *b = arg;
+	unsigned char *o = NULL;
+	size_t ol;
+	char *err = NULL;
+	if (unzip(b->z, b->zl, 48 << 20, &o, &ol, &err) != -1 ||
+	    !strstr(err, "the zstd data would unpack to more than 48 MiB"))
+		_exit(2);
+	free(err);
+}
+
+/* A zstd frame that says it holds 64 MiB is refused before 48 MiB of
+ * memory are taken to find out. */
+static void a_zstd_bomb_is_refused_from_its_header(void **state)
+{
+	size_t len = 64 << 20;
+	unsigned char *zeros = calloc(1, len);
+	struct bomb b;
+	b.z = zst(zeros, len, &b.zl);
+	free(zeros);
+	assert_true(peak_mib(unpack_bomb, &b) < 16);
+	free(b.z);
 }
 
 typedef unsigned char *(*packer)(const unsigned char *, size_t, size_t *);
@@ -176,6 +207,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trips),
+		cmocka_unit_test(a_zstd_bomb_is_refused_from_its_header),
 		cmocka_unit_test(concatenated_gzip_members),
 		cmocka_unit_test(not_compressed),
 		cmocka_unit_test(damaged),
