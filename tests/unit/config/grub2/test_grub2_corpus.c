@@ -130,7 +130,7 @@ static char *resource(char *v)
 	return out;
 }
 
-static void pb_load(const char *dir, const char *name, struct xcase *x, struct fake_fs *f,
+static void pb_load(const char *dir, const char *name, struct xcase *x, struct fakefs *f,
 		    char **cfgpath)
 {
 	char *path = xasprintf("%s/%s.expect", dir, name);
@@ -187,7 +187,7 @@ static char *uuid_to_dev(void *ctx, const char *g)
 	return NULL;
 }
 
-static void run_case(struct fake_fs *f, const char *dev, const char *cfg, const char *host_cfg,
+static void run_case(struct fakefs *f, const char *dev, const char *cfg, const char *host_cfg,
 		     struct target_list *l)
 {
 	struct fsio io = fake_io(f);
@@ -244,7 +244,7 @@ static void petitboot_cases(void **state)
 			continue;
 		char *name = xstrndup(e->d_name, strlen(e->d_name) - 7);
 		struct xcase x = {0};
-		struct fake_fs f = {0};
+		struct fakefs f = {0};
 		char *cfg = NULL, *host = xasprintf("%s/%s.cfg", dir, name);
 		pb_load(dir, name, &x, &f, &cfg);
 		struct target_list l;
@@ -408,7 +408,7 @@ static void uroot_cases(void **state)
 	int match = 0, unlisted = 0;
 	for (size_t i = 0; i < cases.n; i++) {
 		const char *name = cases.v[i];
-		struct fake_fs f = {0};
+		struct fakefs f = {0};
 		/* every directory named after the case is one of its partitions:
 		 * "X_sda1" and "X_sda2" are two partitions of one case */
 		const char *sda = strstr(name, "_sda");

@@ -7,7 +7,7 @@
 
 #include <time.h>
 
-static struct fake_fs fs;
+static struct fakefs fs;
 static struct target_list tl;
 static struct diag_list dg;
 
