@@ -59,8 +59,8 @@ static long long number(const char *s, long long lo, long long hi)
 		return -1;
 	long long v = 0;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
+		if (*s < '0' || *s > '9' || v > (hi - (*s - '0')) / 10)
+			return -1; /* checked before it grows: 19 nines overflow */
 		v = v * 10 + (*s - '0');
 	}
 	return v < lo || v > hi ? -1 : v;

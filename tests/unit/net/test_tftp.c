@@ -47,6 +47,8 @@ static void parses_what_servers_send(void **state)
 	assert_true(p.tsize == -1); /* left out: unknown */
 	static const uint8_t bad_blk[] = "\0\6blksize\0" "70000";
 	assert_int_equal(tftp_parse(bad_blk, sizeof(bad_blk), &p), -1);
+	static const uint8_t huge_tsize[] = "\0\6tsize\0" "9999999999999999999\0";
+	assert_int_equal(tftp_parse(huge_tsize, sizeof(huge_tsize), &p), -1);
 	static const uint8_t no_value[] = "\0\6blksize";
 	assert_int_equal(tftp_parse(no_value, sizeof(no_value), &p), -1);
 	static const uint8_t unterminated[] = {0, 6, 'b', 'l', 'k'};
