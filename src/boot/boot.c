@@ -130,6 +130,8 @@ static int read_env(struct loaded *l, const struct target *t, char **err)
 		l->env.flags |= BOOT_RESET_VGA;
 	if (t->flags & TF_MB_ARGS_ONLY)
 		l->env.flags |= BOOT_MB_ARGS_ONLY;
+	if (access("/sys/firmware/efi", F_OK) == 0)
+		l->env.flags |= BOOT_EFI_FIRMWARE;
 	return 0;
 }
 

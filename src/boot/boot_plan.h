@@ -53,7 +53,8 @@ struct fb_desc {
 enum boot_env_flags {
 	BOOT_RESET_VGA = 1 << 0,    /* reset VGA to 80x25 text mode before the jump */
 	BOOT_VGA_TEXT = 1 << 1,
-	BOOT_MB_ARGS_ONLY = 1 << 2, /* Multiboot command lines without the file's path in front */     /* the console is VGA text mode (report it to kernels asking) */
+	BOOT_MB_ARGS_ONLY = 1 << 2, /* Multiboot command lines without the file's path in front */
+	BOOT_EFI_FIRMWARE = 1 << 3, /* UEFI started the machine: no BIOS to call, no IVT to touch */     /* the console is VGA text mode (report it to kernels asking) */
 };
 
 struct boot_env {

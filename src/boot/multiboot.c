@@ -502,10 +502,12 @@ int plan_multiboot(const struct boot_blob *kernel, const struct boot_blob *mods,
 		return -1;
 	}
 	/* The BIOS disk guard (see trampoline.c) takes its memory off the top
-	 * of conventional memory: the kernel is told so. */
+	 * of conventional memory: the kernel is told so. Under UEFI there is no
+	 * BIOS to guard. */
 	struct memmap mm;
 	memmap_copy(&mm, env->mm);
-	uint64_t guard = memmap_take_conventional(&mm, TRAMP_DISK_GUARD_SIZE);
+	uint64_t guard = env->flags & BOOT_EFI_FIRMWARE
+				 ? 0 : memmap_take_conventional(&mm, TRAMP_DISK_GUARD_SIZE);
 	struct boot_env genv = *env;
 	genv.mm = &mm;
 	r = plan_mb(kernel, unpacked ? unpacked : kernel->data, len, mods, nmods, &genv, version,

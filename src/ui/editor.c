@@ -74,6 +74,8 @@ int editor_parse(const struct strlist *lines, const struct target *in, struct ta
 		target_init(&c.targets.v[0]);
 		free(out->origin);
 		out->origin = xasprintf("%s, edited", in->origin ? in->origin : "the editor");
+		/* a GRUB 2 entry's Multiboot lines stay arguments only, as they were shown */
+		out->flags |= in->flags & TF_MB_ARGS_ONLY;
 		r = 0;
 	} else if (c.targets.n > 1) {
 		sl_push(errors, "The lines describe more than one target: keep a single title line.");

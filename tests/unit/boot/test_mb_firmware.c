@@ -99,6 +99,40 @@ static char *fake_mem(uint64_t at, int revision, bool good)
 	return path;
 }
 
+/* The BIOS disk guard's KiB comes off the top of conventional memory, and only
+ * when the map has conventional memory with room to give. */
+static void conventional_memory_taken_from_the_top(void **state)
+{
+	struct memmap mm = { 0 };
+	memmap_add(&mm, 0, 0x9fc00, MM_RAM);
+	memmap_add(&mm, 0x9fc00, 0x400, MM_RESERVED);
+	memmap_add(&mm, 0x100000, 0x1000000, MM_RAM);
+	assert_int_equal(memmap_take_conventional(&mm, 1024), 0x9f800);
+	assert_int_equal(mm.n, 4);
+	assert_int_equal(mm.v[0].len, 0x9f800);
+	assert_int_equal(mm.v[1].addr, 0x9f800);
+	assert_int_equal(mm.v[1].len, 0x400);
+	assert_int_equal(mm.v[1].type, MM_RESERVED);
+	uint32_t lower, upper;
+	memmap_basic(&mm, &lower, &upper);
+	assert_int_equal(lower, 638);
+	memmap_free(&mm);
+
+	/* RAM running on past 640 KiB (no EBDA, no hole): nothing to take from */
+	memmap_add(&mm, 0, 0x200000, MM_RAM);
+	assert_int_equal(memmap_take_conventional(&mm, 1024), 0);
+	assert_int_equal(mm.n, 1);
+	memmap_free(&mm);
+	/* too little conventional memory */
+	memmap_add(&mm, 0, 0x10000, MM_RAM);
+	assert_int_equal(memmap_take_conventional(&mm, 1024), 0);
+	memmap_free(&mm);
+	/* none at all */
+	memmap_add(&mm, 0x100000, 0x1000000, MM_RAM);
+	assert_int_equal(memmap_take_conventional(&mm, 1024), 0);
+	memmap_free(&mm);
+}
+
 static void rsdp_bios_scan(void **state)
 {
 	char *mem = fake_mem(0xf5a40, 2, true), *systab = xasprintf("%s/systab", dir);
@@ -160,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(memmap_from_sysfs, setup, teardown),
+		cmocka_unit_test(conventional_memory_taken_from_the_top),
 		cmocka_unit_test_setup_teardown(rsdp_bios_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(rsdp_from_efi_systab, setup, teardown),
 		cmocka_unit_test_setup_teardown(kexec_refusals_explained, setup, teardown),

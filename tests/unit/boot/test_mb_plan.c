@@ -140,6 +140,22 @@ static void grub2_command_lines_have_no_path(void **state)
 	free(k);
 }
 
+/* Under UEFI there is no BIOS: no guard, the firmware's memory map unchanged. */
+static void no_disk_guard_under_uefi(void **state)
+{
+	size_t len;
+	unsigned char *k = make_elf(32, 0x100000, 0x100000, 0x10000c, 0x1234, 0x3000, 1, &len);
+	struct boot_blob kb = { "/boot/kernel.elf", k, len, NULL, false };
+	env.flags |= BOOT_EFI_FIRMWARE;
+	assert_int_equal(plan_multiboot(&kb, mods, 2, &env, 0, &plan, &err), 0);
+	const unsigned char *t = phys(plan.entry, trampoline_size());
+	assert_int_equal(get32(t + trampoline_params_offset() + TRAMP_PARAM_DISK_GUARD), 0);
+	uint64_t mbi = get32(t + trampoline_params_offset() + TRAMP_PARAM_EBX);
+	assert_int_equal(p32(mbi + 4), 0x9fc00 / 1024);
+	assert_int_equal(p32(mbi + 44), 24 * mm.n);
+	free(k);
+}
+
 static void mb1_elf64_virtual_entry(void **state)
 {
 	size_t len;
@@ -558,6 +574,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mb1_elf32, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(grub2_command_lines_have_no_path, plan_setup,
 						plan_teardown),
+		cmocka_unit_test_setup_teardown(no_disk_guard_under_uefi, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(two_bombs_share_the_bound, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(mb1_elf64_virtual_entry, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(mb1_aout_kludge, plan_setup, plan_teardown),

@@ -69,6 +69,12 @@ static void parse_problems_are_reported(void **state)
 	assert_int_equal(editor_parse(&l, &t, &out, &errors), 0);
 	assert_str(out.title, "Debian GNU/Linux");
 	assert_non_null(strstr(out.origin, "edited"));
+	assert_false(out.flags & TF_MB_ARGS_ONLY);
+	/* a GRUB 2 entry's command lines stay without their paths once edited */
+	t.flags |= TF_MB_ARGS_ONLY;
+	assert_int_equal(editor_parse(&l, &t, &out, &errors), 0);
+	assert_true(out.flags & TF_MB_ARGS_ONLY);
+	t.flags &= ~(unsigned)TF_MB_ARGS_ONLY;
 	sl_free(&l);
 	sl_push(&l, "root sda1");
 	sl_push(&l, "kernal /vmlinuz");
