@@ -409,9 +409,15 @@ int bls_load(const struct bls_opts *o, struct target_list *out, struct diag_list
 		return r;
 	struct sortable *v = NULL;
 	size_t n = 0;
-	for (size_t i = 0; i < names.n; i++)
+	for (size_t i = 0; i < names.n; i++) {
+		if (n >= KL_MAX_TARGETS_PER_FILE) {
+			diag_add(d, o->dir, 0, "more than %d entries; the rest are left out",
+				 KL_MAX_TARGETS_PER_FILE);
+			break;
+		}
 		if (str_ends(names.v[i], ".conf") && strlen(names.v[i]) > 5)
 			read_one(o, names.v[i], &v, &n, d);
+	}
 	sl_free(&names);
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_entries);
