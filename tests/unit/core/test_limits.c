@@ -547,7 +547,7 @@ static void many_bls_entries_with_one_title(void **state)
 	size_t n = 0;
 	assert_true(peak_mib_cpu(load_many_bls, &n, 20) < 256);
 	load_many_bls(&n);
-	assert_int_equal(n, 40000);
+	assert_int_equal(n, KL_MAX_TARGETS_PER_FILE); /* the rest are left out, with a message */
 	char *cmd = xasprintf("rm -rf %s", blsdir);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
