@@ -161,9 +161,9 @@ static bool grub_first(const char *bootfile)
 void net_collect(const struct fsio *io, struct target_list *out, struct diag_list *d)
 {
 	const struct dhcp_lease *l = net_lease();
-	if (!l || !net_server()) {
-		if (l)
-			diag_add(d, "DHCP", 0, "the lease names no boot server; no network targets");
+	if (!l || !net_server() || (!l->bootfile[0] && !l->pxe_config[0])) {
+		if (l) /* a site that serves no boot file: only kexec-loader.conf's network paths */
+			log_info("the DHCP lease names no boot file: no PXELINUX or GRUB lookup");
 		return;
 	}
 	struct pxe_client c = {.ip = l->addr, .uuid = net_uuid()};
