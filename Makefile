@@ -31,7 +31,8 @@ TEST_OBJ := $(patsubst src/%.c,$(B)/tobj/%.o,$(LIB_SRC))
 DEPS     := -MMD -MP
 CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) $(INC) $(DEPS)
 
-.PHONY: all deps unit e2e check kernel initramfs images demo bench fuzz clean install cppcheck
+.PHONY: all deps unit e2e check kernel initramfs images demo bench fuzz clean install cppcheck \
+	floppy floppy-kernel musl
 all: $(B)/kexec-loader
 
 deps:
@@ -67,6 +68,61 @@ unit: $(UNIT_BIN)
 
 -include $(REL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(patsubst %,$(B)/dep/%.d,$(UNIT_SRC))
 
+# ---- The floppy (docs/floppy.md) ----
+# kexec-loader built with musl: the same sources, static and small. Debian's static
+# zlib, liblzma, libzstd and libnettle link with it through tools/floppy/musl-compat.c.
+# musl-gcc leaves /usr/include out on purpose; only these libraries' and Linux's headers
+# are put back.
+MUSL_CC   := musl-gcc
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
+MUSL_INC  := $(B)/musl/include
+MUSL_HDRS := zlib.h zconf.h lzma.h lzma zstd.h zstd_errors.h nettle linux asm-generic
+MUSL_OBJ  := $(patsubst src/%.c,$(B)/musl/obj/%.o,$(SRC)) $(B)/musl/obj/musl-compat.o
+MUSL_LIBS := $(addprefix /usr/lib/$(MULTIARCH)/,libz.a liblzma.a libzstd.a libnettle.a)
+FLOPPY_IMG := $(B)/images/kexec-loader-floppy.img
+FLOPPY_2880 := $(B)/images/kexec-loader-floppy-2880.img
+FLOPPY_MODS := $(B)/images/kexec-loader-floppy-modules.tar.xz
+-include $(MUSL_OBJ:.o=.d)
+
+$(MUSL_INC)/.done:
+	@tools/deps floppy
+	@mkdir -p $(@D)
+	for h in $(MUSL_HDRS); do ln -sfn /usr/include/$$h $(@D)/$$h; done
+	ln -sfn /usr/include/$(MULTIARCH)/asm $(@D)/asm
+	touch $@
+
+$(B)/musl/obj/%.o: src/%.c VERSION $(MUSL_INC)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_REL) $(INC) -I$(MUSL_INC) $(DEPS) -c $< -o $@
+
+$(B)/musl/obj/musl-compat.o: tools/floppy/musl-compat.c $(MUSL_INC)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_REL) -c $< -o $@
+
+$(B)/musl/kexec-loader: $(MUSL_OBJ)
+	$(MUSL_CC) $(LDFLAGS_REL) $^ $(MUSL_LIBS) -o $@
+
+musl: $(B)/musl/kexec-loader
+
+# The floppy's kernel: built once per machine, cached outside the tree.
+floppy-kernel:
+	@tools/floppy/build-kernel $(B)/floppy-kernel
+
+$(B)/floppy/boot.bin: tools/floppy/boot.asm $(MUSL_INC)/.done
+	@mkdir -p $(@D)
+	nasm -f bin -o $@ $<
+
+$(B)/floppy/initrd.img: $(B)/musl/kexec-loader tools/mkinitramfs
+	@mkdir -p $(@D)
+	tools/mkinitramfs --init $< --compress xz -o $@
+
+floppy: floppy-kernel $(B)/floppy/boot.bin $(B)/floppy/initrd.img
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tools/floppy/mkfloppy $(B)/floppy-kernel/bzImage \
+	  $(B)/floppy/boot.bin $(B)/floppy/initrd.img $(FLOPPY_IMG)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tools/floppy/mkfloppy --size 2880 \
+	  $(B)/floppy-kernel/bzImage $(B)/floppy/boot.bin $(B)/floppy/initrd.img $(FLOPPY_2880)
+	tools/floppy/mkmodules $(B)/floppy-kernel $(FLOPPY_MODS)
+
 kernel:
 	@tools/fetch-kernel $(B)
 
@@ -91,7 +147,7 @@ images: all kernel
 	cd $(B)/images && sha256sum kexec-loader-usb.img kexec-loader.iso >.SHA256SUMS.tmp && \
 	  mv .SHA256SUMS.tmp SHA256SUMS
 
-e2e: all kernel initramfs images $(B)/probe
+e2e: all kernel initramfs images $(B)/probe floppy
 	@tools/deps e2e
 	@tools/run-e2e
 
@@ -119,7 +175,7 @@ $(B)/baseline-init: bench/baseline-init.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -static -Os -s $< -o $@
 
-bench: all kernel initramfs $(B)/probe $(B)/baseline-init
+bench: all kernel initramfs images $(B)/probe $(B)/baseline-init floppy
 	@tools/deps e2e
 	@bench/run
 

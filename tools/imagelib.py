@@ -103,11 +103,12 @@ def files_size(files):
 # ---------------------------------------------------------------------------------------
 # FAT
 
-def make_fat(out, files, label, volume_id, size, fat_bits=None):
+def make_fat(out, files, label, volume_id, size, fat_bits=None, reserved=None):
     """A FAT filesystem image of `size` bytes holding `files`, written in sorted order.
 
     volume_id is the 32-bit serial (an int); fat_bits 12, 16 or 32 (None: mkfs.vfat's
-    choice for the size)."""
+    choice for the size); reserved: sectors before the first FAT (None: mkfs.vfat's; a
+    boot loader may keep its code there). A floppy's size gets a floppy's geometry."""
     if size % SECTOR:
         raise Error(f"a FAT image's size must be a multiple of {SECTOR} bytes, not {size}")
     with open(out, "wb") as f:
@@ -115,6 +116,8 @@ def make_fat(out, files, label, volume_id, size, fat_bits=None):
     cmd = ["mkfs.vfat", "--invariant", "-i", f"{volume_id:08x}", "-n", label]
     if fat_bits:
         cmd += ["-F", str(fat_bits)]
+    if reserved:
+        cmd += ["-R", str(reserved)]
     run(*cmd, out)
     fat_add(out, files)
 

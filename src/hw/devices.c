@@ -7,11 +7,19 @@
 #include <unistd.h>
 #include "disk.h"
 #include "log.h"
+#include "sysfs_watch.h"
 #include "uevent.h"
 #include "util.h"
 
 static struct kmod *km;
 static int ev_fd = -1;
+
+/* Without the event socket (a kernel without networking), the folders whose entries
+ * change when a disk or a USB device comes or goes. */
+static struct sysfs_watch *watch;
+enum { WATCH_BLOCK, WATCH_USB };
+static const char *const watched[] = {"/sys/class/block", "/sys/bus/usb/devices"};
+#define WATCH_INTERVAL_MS 250
 
 /* Loading the module ourselves is faster than the kernel starting /sbin/modprobe. */
 static void load_fs(const char *fstype)
@@ -41,9 +49,16 @@ void devices_start(void)
 	poll_removable_media();
 	disk_set_fs_loader(load_fs);
 	ev_fd = uevent_open();
-	if (ev_fd < 0)
-		log_warn("cannot listen for device events: %s; devices that appear later "
-			 "will not be seen", strerror(-ev_fd));
+	if (ev_fd < 0) {
+		int e = -ev_fd;
+		watch = sysfs_watch_open(watched, 2, WATCH_INTERVAL_MS);
+		if (watch)
+			log_info("the kernel sends no device events (%s, a kernel without "
+				 "networking): watching /sys/class/block instead", strerror(e));
+		else
+			log_warn("cannot listen for device events: %s; devices that appear later "
+				 "will not be seen", strerror(e));
+	}
 	km = kmod_open_running();
 	int n = kmod_coldplug(km, "/sys/devices");
 	log_info("looked at %d devices for modules", n);
@@ -51,11 +66,22 @@ void devices_start(void)
 
 int devices_fd(void)
 {
-	return ev_fd;
+	return watch ? sysfs_watch_fd(watch) : ev_fd;
+}
+
+/* A USB device may need a module before its disk appears; a disk needs a rescan. */
+static int handle_watch(void)
+{
+	unsigned changed = sysfs_watch_changes(watch);
+	if (changed & (1u << WATCH_USB))
+		kmod_coldplug(km, "/sys/devices");
+	return changed ? disk_rescan() : 0;
 }
 
 int devices_handle_events(void)
 {
+	if (watch)
+		return handle_watch();
 	struct uevent *ev = xmalloc(sizeof(*ev));
 	bool block = false;
 	int r;

@@ -177,6 +177,25 @@ static unsigned long long sysfs_num(const char *dir, const char *attr)
 	return v;
 }
 
+/* A floppy drive's size reads 0 until the drive is first opened: the driver learns the
+ * disk's format then. The open must block (no O_NONBLOCK), or the driver skips the disk;
+ * an empty drive answers with an error after its motor has spun. */
+static unsigned long long floppy_size(const char *name, const char *dir)
+{
+	char *node = xasprintf("%s/%s", D.devdir, name);
+	int fd = open(node, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_debug("%s: %s", node, strerror(errno));
+		free(node);
+		return 0;
+	}
+	unsigned long long size = sysfs_num(dir, "size") * 512;
+	log_debug("%s: opened, %llu bytes", node, size);
+	close(fd);
+	free(node);
+	return size;
+}
+
 /* Adds or refreshes one /sys/class/block entry; returns 1 when it is new. */
 static int scan_one(const char *name)
 {
@@ -184,6 +203,8 @@ static int scan_one(const char *name)
 		return 0;
 	char *dir = xasprintf("%s/class/block/%s", D.sysfs, name);
 	unsigned long long size = sysfs_num(dir, "size") * 512;
+	if (size == 0 && str_starts(name, "fd") && !dev_by_name(name))
+		size = floppy_size(name, dir);
 	int partno = (int)sysfs_num(dir, "partition");
 	struct dev *d = dev_by_name(name);
 	int changed = 0;
@@ -193,6 +214,8 @@ static int scan_one(const char *name)
 		*d = D.v[--D.n];
 		d = NULL;
 	}
+	if (!d && size == 0)
+		log_debug("%s has no medium (size 0)", name);
 	if (!d && size > 0) {
 		char *node = xasprintf("%s/%s", D.devdir, name);
 		d = dev_new(name);

@@ -64,11 +64,11 @@ def auto_size(files, minimum_mib):
 # ---------------------------------------------------------------------------------------
 # Filesystems
 
-def make_fat(out, files, label, size_mib=None):
+def make_fat(out, files, label, size_mib=None, volume_id=None):
     size = size_mib * MIB if size_mib else auto_size(files, 16)
     with open(out, "wb") as f:
         f.truncate(size)
-    run("mkfs.vfat", "-n", label, out)
+    run("mkfs.vfat", "-n", label, *(["-i", volume_id] if volume_id else []), out)
     made = set()
     for path in sorted(files):
         parts = path.strip("/").split("/")
@@ -171,9 +171,11 @@ class ImageCache:
             self.checksums[out] = sha256(out)
         return out
 
-    def fat(self, files, label="kexecloader", size_mib=None):
-        return self._build("fat", ".img", files, {"label": label, "size": size_mib},
-                           lambda out: make_fat(out, files, label, size_mib))
+    def fat(self, files, label="kexecloader", size_mib=None, volume_id=None):
+        """volume_id: eight hex digits, the UUID XXXX-XXXX; random without."""
+        return self._build("fat", ".img", files,
+                           {"label": label, "size": size_mib, "id": volume_id},
+                           lambda out: make_fat(out, files, label, size_mib, volume_id))
 
     def ext4(self, files, label, uuid=None, size_mib=None):
         return self._build("ext4", ".img", files, {"label": label, "uuid": uuid, "size": size_mib},

@@ -34,10 +34,16 @@ def plain(text):
     return ANSI.sub("", text).replace("\r", "")
 
 
+# USB host controllers by name: "usb" is xHCI.
+USB_CONTROLLERS = {"usb": "qemu-xhci", "usb-xhci": "qemu-xhci", "usb-ehci": "usb-ehci",
+                   "usb-uhci": "piix3-usb-uhci"}
+
+
 @dataclasses.dataclass
 class Disk:
-    """A raw image and how it is attached: virtio, sata, sata-cd, nvme or usb. `boot`: the
-    firmware's only boot device (VMs started by the firmware, without -kernel)."""
+    """A raw image and how it is attached: virtio, sata, sata-cd, nvme, usb (xHCI),
+    usb-xhci, usb-ehci or usb-uhci. `boot`: the firmware's only boot device (VMs started by
+    the firmware, without -kernel)."""
     path: pathlib.Path
     bus: str = "virtio"
     boot: bool = False
@@ -60,10 +66,12 @@ class Probe:
 
 class VM:
     def __init__(self, workdir, kernel, initrd, append, disks=(), memory=1024, firmware="bios",
-                 cpu=None):
+                 cpu=None, floppy=None):
         """kernel None: the firmware boots the Disk marked boot=True ("bios": SeaBIOS,
         "uefi": OVMF, "uefi-sb": OVMF with Secure Boot on). cpu: a QEMU CPU model (-cpu),
-        None for QEMU's default."""
+        None for QEMU's default. floppy: an image in the first floppy drive, which SeaBIOS
+        boots when no disk is marked boot=True."""
+        self.floppy = floppy
         self.firmware = firmware
         self.workdir = pathlib.Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -87,7 +95,7 @@ class VM:
     # -- the command line -----------------------------------------------------------------
 
     def _disk_args(self):
-        args, usb, ahci_ports = [], False, 0
+        args, usb, ahci_ports = [], set(), 0
         for i, d in enumerate(self.disks):
             drive = f"file={d.path},format=raw,if=none,id=d{i},snapshot=off"
             if d.blkdebug:
@@ -106,11 +114,12 @@ class VM:
                 ahci_ports += 1
             elif d.bus == "nvme":
                 args += ["-drive", drive, "-device", f"nvme,drive=d{i},serial=kl{i}{boot}"]
-            elif d.bus == "usb":
-                if not usb:
-                    args += ["-device", "qemu-xhci,id=xhci"]
-                    usb = True
-                args += ["-drive", drive, "-device", f"usb-storage,bus=xhci.0,drive=d{i}{boot}"]
+            elif d.bus in USB_CONTROLLERS:
+                if d.bus not in usb:
+                    args += ["-device", f"{USB_CONTROLLERS[d.bus]},id={d.bus}"]
+                    usb.add(d.bus)
+                args += ["-drive", drive,
+                         "-device", f"usb-storage,bus={d.bus}.0,drive=d{i}{boot}"]
             else:
                 raise ValueError(f"unknown bus {d.bus!r}")
         return args
@@ -118,6 +127,8 @@ class VM:
     def _boot_args(self):
         if self.kernel is not None:
             return ["-kernel", str(self.kernel), "-initrd", str(self.initrd), "-append", self.append]
+        if self.floppy is not None and not any(d.boot for d in self.disks):
+            return ["-drive", f"file={self.floppy},format=raw,if=floppy,index=0", "-boot", "a"]
         # The firmware boots only the disk marked boot=True.
         args = ["-boot", "strict=on"]
         if self.firmware == "bios":
