@@ -1,4 +1,4 @@
-/* Network boot as a whole (SPEC section 11): interfaces up, DHCP on every
+/* Network boot as a whole (docs/architecture.md, the flow): interfaces up, DHCP on every
  * one with a link (the first lease wins), the lease's servers, what it gives
  * the SYSLINUX and GRUB sources (SYSAPPEND words, GRUB's net_* variables),
  * network paths opened for the device layer, and the lease given back before
