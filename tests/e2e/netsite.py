@@ -122,6 +122,10 @@ class Site:
 
     # -- what a VM needs -------------------------------------------------------------------
 
+    def run(self, *cmd, **kw):
+        """Runs a command inside the namespace (host-mode tests)."""
+        return subprocess.run(self._in_ns(*map(str, cmd)), capture_output=True, **kw)
+
     def vm_prefix(self):
         """QEMU runs inside the namespace, where the tap is."""
         return self._in_ns()
@@ -140,7 +144,7 @@ class Site:
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Files of the root, and faults: /truncated announces more than it sends, /toolong
-    sends more than it announces, /redirect/X sends to /X."""
+    sends more than it announces, /redirect/X sends to /X, /chunked/X sends X in chunks."""
 
     protocol_version = "HTTP/1.1"
 
@@ -154,6 +158,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if self.path == "/toolong":
             self._head(10)
             self.wfile.write(b"y" * 5000)
+            self.close_connection = True
+            return
+        if self.path.startswith("/chunked/"):
+            data = open(self.path[len("/chunked/"):], "rb").read()
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(0, len(data), 7777):  # odd sizes: chunks cut across reads
+                piece = data[i:i + 7777]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
             self.close_connection = True
             return
         if self.path.startswith("/redirect/"):
