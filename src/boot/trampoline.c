@@ -95,7 +95,10 @@ __asm__(
 	"	movl $0x00070406, %eax\n"
 	"	movl %eax, %edx\n"
 	"	wrmsr\n"
-	"32:	btl $9, %esi\n"            /* a local APIC: as firmware leaves it */
+	"32:	movb $0xff, %al\n"         /* the 8259s silent until set up below */
+	"	outb %al, $0x21\n"
+	"	outb %al, $0xa1\n"
+	"	btl $9, %esi\n"            /* a local APIC: as firmware leaves it */
 	"	jnc 33f\n"
 	"	call 34f\n"
 	/* The 8259 PICs at the BIOS vectors (0x08, 0x70; Linux moved them
@@ -117,6 +120,9 @@ __asm__(
 	"	movb $0x01, %al\n"
 	"	outb %al, $0x21\n"
 	"	outb %al, $0xa1\n"
+	"	movb $0x20, %al\n"         /* nothing left in service */
+	"	outb %al, $0xa0\n"
+	"	outb %al, $0x20\n"
 	"	movb $0xb8, %al\n"
 	"	outb %al, $0x21\n"
 	"	movb $0x8e, %al\n"
@@ -218,7 +224,7 @@ __asm__(
 	"	.byte 0x04,42,0,0, 0x05,42,0,42, 0x14,42,21,0, 0x07,42,42,42\n"
 	"	.byte 0x38,21,21,21, 0x39,21,21,63, 0x3a,21,63,21, 0x3b,21,63,63\n"
 	"	.byte 0x3c,63,21,21, 0x3d,63,21,63, 0x3e,63,63,21, 0x3f,63,63,63\n"
-		/* The local APIC enabled, in xAPIC mode when its ID allows (Linux
+	/* The local APIC enabled, in xAPIC mode when its ID allows (Linux
 	 * may have switched it to x2APIC), in virtual-wire mode: the 8259's
 	 * interrupts through LINT0, NMI through LINT1, no priority masked. */
 	"34:	movl $0x1b, %ecx\n"
@@ -244,10 +250,43 @@ __asm__(
 	"37:	testl %edx, %edx\n"
 	"	jnz 39f\n"
 	"	andl $0xfffff000, %eax\n"
-	"	movl $0x1ff, 0xf0(%eax)\n"
-	"	movl $0, 0x80(%eax)\n"
-	"	movl $0x8700, 0x350(%eax)\n"
-	"	movl $0x8400, 0x360(%eax)\n"
+	"	movl %eax, %ebp\n"
+	"	movl $0x1ff, 0xf0(%ebp)\n"
+	"	movl $0, 0x80(%ebp)\n"
+	"	movl $0x8700, 0x350(%ebp)\n"
+	"	movl $0x8400, 0x360(%ebp)\n"
+	/* Interrupts Linux left in service or pending (its timer's, say)
+	 * would reach the next kernel as soon as it turned interrupts on,
+	 * at vectors it never set up: each in service is acknowledged, and
+	 * each pending one taken here, on a scratch IDT whose every gate
+	 * acknowledges it, during a short window with interrupts on. */
+	"	movl $32, %ecx\n"
+	"38:	movl $0, 0xb0(%ebp)\n"
+	"	loop 38b\n"
+	"	leal (50f-11b)(%edi), %ebx\n"
+	"	leal (51f-11b)(%edi), %edx\n"
+	"	movl $256, %ecx\n"
+	"52:	movw %dx, (%ebx)\n"
+	"	movw $0x10, 2(%ebx)\n"
+	"	movw $0x8e00, 4(%ebx)\n"
+	"	movl %edx, %eax\n"
+	"	shrl $16, %eax\n"
+	"	movw %ax, 6(%ebx)\n"
+	"	addl $8, %ebx\n"
+	"	loop 52b\n"
+	"	leal (50f-11b)(%edi), %ebx\n"
+	"	movw $2047, (53f-11b)(%edi)\n"
+	"	movl %ebx, (53f-11b+2)(%edi)\n"
+	"	lidt (53f-11b)(%edi)\n"
+	"	sti\n"
+	"	movl $1000, %ecx\n"
+	"54:	pause\n"
+	"	loop 54b\n"
+	"	cli\n"
+	"	xorl %ebp, %ebp\n"
+	"	movw $0x3ff, (53f-11b)(%edi)\n" /* the IDTR as firmware leaves it: */
+	"	movl %ebp, (53f-11b+2)(%edi)\n"  /* the real-mode IVT */
+	"	lidt (53f-11b)(%edi)\n"
 	"39:	ret\n"
 	/* Copies the BIOS disk guard to EBX (memory taken off the top of
 	 * base memory: BDA 0x413 and the memory map say so) and points the
@@ -297,10 +336,16 @@ __asm__(
 	".code32\n"
 	/* XRSTOR's area: no component saved, MXCSR its reset value. It
 	 * must be 64-byte aligned: the trampoline is copied to a page. */
+	"51:	movl $0, 0xb0(%ebp)\n"     /* the scratch IDT's handler: EOI */
+	"	iret\n"
+	"	.balign 4\n"
+	"53:	.word 0\n"                /* the scratch IDT's descriptor */
+	"	.long 0\n"
 	"	.balign 64\n"
 	"31:	.fill 24, 1, 0\n"
 	"	.long 0x1f80\n"
 	"	.fill 548, 1, 0\n"
+	"50:	.fill 2048, 1, 0\n"       /* the scratch IDT */
 "	.balign 16\n"
 	"	.fill 256, 1, 0\n"       /* the stack */
 	"12:\n"

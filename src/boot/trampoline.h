@@ -6,12 +6,12 @@
  * mode off, and puts the machine back as a PC BIOS hands it to a boot loader,
  * whatever CPU it runs on: CR4 and EFER zero, XSAVE state initial and XCR0
  * x87 only, PAT at its reset value, the local APIC in xAPIC virtual-wire
- * mode, the 8259s at vectors 0x08/0x70 with the BIOS's interrupts unmasked,
+ * mode with nothing pending or in service, the IDTR on the IVT, the 8259s at vectors 0x08/0x70 with the BIOS's interrupts unmasked,
  * the PIT ticking at 18.2 Hz; optionally it installs the BIOS disk guard and
  * puts the VGA adapter back in 80x25 text mode. It sets EAX, EBX, ESI (EBP,
  * EDI, ECX zero) and jumps to the kernel's entry.
  * It is position-independent: copy it to a page boundary below 4 GiB and
- * enter at its first byte. */
+ * enter at its first byte (it takes about 4 KiB, a scratch IDT included). */
 #ifndef KL_TRAMPOLINE_H
 #define KL_TRAMPOLINE_H
 #include <stdbool.h>

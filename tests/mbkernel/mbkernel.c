@@ -180,6 +180,58 @@ static void cpuid(uint32_t leaf, uint32_t *ecx, uint32_t *edx)
 	*edx = d;
 }
 
+/* 256 interrupt stubs of 10 bytes (push the vector, jump to the common part,
+ * both with 32-bit operands so that every stub has the same size); the common
+ * part notes the vector, acknowledges both 8259s and returns. */
+__asm__(".text\n"
+	".globl irq_stubs\n"
+	"irq_stubs:\n"
+	".set vec, 0\n"
+	".rept 256\n"
+	".byte 0x68\n.long vec\n"
+	".byte 0xe9\n.long irq_common - (. + 4)\n"
+	".set vec, vec + 1\n"
+	".endr\n"
+	"irq_common:\n"
+	"	pushl %eax\n"
+	"	movl 4(%esp), %eax\n"
+	"	movl %eax, irq_seen\n"
+	"	movb $0x20, %al\n"
+	"	outb %al, $0xa0\n"
+	"	outb %al, $0x20\n"
+	"	popl %eax\n"
+	"	addl $4, %esp\n"
+	"	iret\n");
+extern char irq_stubs[];
+volatile uint32_t irq_seen;
+static uint64_t idt[256];
+
+/* The vector the timer's interrupt (IRQ 0) arrives on with interrupts on:
+ * where the 8259s are programmed, whether IRQ 0 is unmasked and whether the
+ * PIT is running. "none" when nothing came within a while. */
+static void irq_vector(void)
+{
+	uint16_t cs;
+	__asm__ volatile("movw %%cs, %0" : "=r"(cs));
+	for (uint32_t v = 0; v < 256; v++) {
+		uint32_t a = (uint32_t)(uintptr_t)irq_stubs + 10 * v;
+		idt[v] = (a & 0xffff) | (uint64_t)cs << 16 | (uint64_t)0x8e00 << 32 |
+			 (uint64_t)(a >> 16) << 48;
+	}
+	struct __attribute__((packed)) { uint16_t limit; uint32_t base; } d = {
+		sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
+	__asm__ volatile("lidt %0" : : "m"(d));
+	irq_seen = 0xffffffff;
+	__asm__ volatile("sti");
+	for (uint32_t i = 0; i < 200000000 && irq_seen == 0xffffffff; i++)
+		__asm__ volatile("pause");
+	__asm__ volatile("cli");
+	if (irq_seen == 0xffffffff)
+		puts_("irq0_vector=none\n");
+	else
+		kv("irq0_vector", irq_seen);
+}
+
 /* The state the machine is handed over in, as firmware or the boot loader
  * left it: control registers, EFER, XCR0, PAT, the local APIC, the 8259s'
  * masks and the PIT's channel 0 mode. */
@@ -214,6 +266,7 @@ static void machine(void)
 	kv("pic_masks", inb(0x21) | inb(0xa1) << 8);
 	outb(0x43, 0xe2); /* read back channel 0's status */
 	kv("pit0_mode", inb(0x40) & 0x3f);
+	irq_vector();
 }
 
 static void mb1(uint32_t m)
