@@ -5,9 +5,12 @@ xHCI, from a SATA disk through modules copied from the modules package into the 
 modules/ folder, and from a Debian-shaped grub.cfg. Each machine gets a copy of the floppy
 edited with mtools, as a user would; the copy and the built image stay unchanged."""
 
+import calendar
 import hashlib
+import os
 import re
 import shutil
+import struct
 import subprocess
 import tarfile
 
@@ -173,3 +176,30 @@ def test_debian_grub_cfg_on_a_usb_stick_boots_its_default(
     vm.expect(r"Booting 'Debian GNU/Linux' in \d+ seconds?")
     vm.expect(booting("Debian GNU/Linux"))
     check_debian(vm.wait_probe(), DEB_NEW)
+
+
+def fat_date(img):
+    """The date (seconds since 1970, UTC) the image's files carry: vmlinuz's, in the root
+    folder of the FAT12 floppy; make floppy stamps every entry with SOURCE_DATE_EPOCH."""
+    data = img.read_bytes()
+    reserved, nfats, root_entries = struct.unpack_from("<HBH", data, 14)
+    fat_sectors = struct.unpack_from("<H", data, 22)[0]
+    root = (reserved + nfats * fat_sectors) * 512
+    for pos in range(root, root + root_entries * 32, 32):
+        if data[pos:pos + 11] == b"VMLINUZ    ":
+            clock, date = struct.unpack_from("<HH", data, pos + 22)
+            return calendar.timegm((1980 + (date >> 9), (date >> 5) & 15, date & 31,
+                                    clock >> 11, (clock >> 5) & 63, (clock & 31) * 2))
+    raise AssertionError(f"{img.name} has no VMLINUZ")
+
+
+def test_the_floppy_is_reproducible(floppy_images, tmp_path):
+    """mkfloppy again from the same parts and date gives the very bytes make floppy wrote."""
+    parts = [BUILD / "floppy-kernel" / "bzImage", BUILD / "floppy" / "boot.bin",
+             BUILD / "floppy" / "initrd.img"]
+    for size, built in floppy_images.items():
+        again = tmp_path / f"again-{size}.img"
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(fat_date(built))}
+        subprocess.run([BUILD.parent / "tools" / "floppy" / "mkfloppy", "--size", str(size),
+                        *parts, again], check=True, env=env)
+        assert sha256(again) == sha256(built), f"{built.name} is not what its parts make"
