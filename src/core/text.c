@@ -20,7 +20,8 @@ size_t utf8_seq(const unsigned char *s)
 	return n;
 }
 
-int text_is_control(const unsigned char *s, size_t n)
+/* Whether the character at s (of n bytes) controls a terminal: C0, DEL, C1. */
+static int text_is_control(const unsigned char *s, size_t n)
 {
 	if (n == 1)
 		return s[0] < 0x20 || s[0] == 0x7f;

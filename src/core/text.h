@@ -11,8 +11,6 @@
  * bytes there are not one (a stray continuation byte, an overlong form, a
  * surrogate, beyond U+10FFFF, cut short). */
 size_t utf8_seq(const unsigned char *s);
-/* Whether the character at s (of n bytes) controls a terminal: C0, DEL, C1. */
-int text_is_control(const unsigned char *s, size_t n);
 /* Appends s with every control character and every byte that is not part
  * of valid UTF-8 written as \xNN, so that it shows as text. */
 void sb_put_clean(struct strbuf *sb, const char *s);

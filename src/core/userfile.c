@@ -11,7 +11,8 @@
 #include "devpath.h"
 #include "util.h"
 
-int uf_kind_error(mode_t mode, enum uf_want want)
+/* The refusal code for a file of this mode when `want` is expected, or 0. */
+static int uf_kind_error(mode_t mode, enum uf_want want)
 {
 	if (want == UF_ANY)
 		return 0;

@@ -37,8 +37,6 @@ enum {
 	UF_ECHANGED,     /* the file changed between the check and the open */
 };
 
-/* The refusal code for a file of this mode when `want` is expected, or 0. */
-int uf_kind_error(mode_t mode, enum uf_want want);
 /* Checks an open descriptor: 0, or -UF_E* / -errno. */
 int uf_check_fd(int fd, enum uf_want want);
 
