@@ -243,7 +243,7 @@ static int start_network(char **err)
 	tl_free(&NET_TL);
 	tl_init(&NET_TL);
 	sl_free(&net_msgs);
-	int r = net_start(err);
+	int r = net_start(&CFG.net_ifaces, err);
 	if (r < 0)
 		return r;
 	struct diag_list d = {0};

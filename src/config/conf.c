@@ -233,6 +233,19 @@ static void d_netboot(struct conf_reader *r, const char *arg)
 		r->c->netboot = v;
 }
 
+/* netboot-interface eth1 / 52:54:00:12:34:56: DHCP on these cards only. */
+static void d_netboot_interface(struct conf_reader *r, const char *arg)
+{
+	if (!need_arg(r, "netboot-interface", arg))
+		return;
+	if (strcspn(arg, " \t/") != strlen(arg) || strlen(arg) > 17) {
+		diag(r, "'%s' is not a network interface (write its name, such as eth0, or its MAC "
+			"address)", arg);
+		return;
+	}
+	sl_push(&r->c->net_ifaces, arg);
+}
+
 static void split2(const char *arg, char **a, const char **b)
 {
 	size_t n = strcspn(arg, " \t");
@@ -320,6 +333,7 @@ static const struct {
 	{"reset-vga", d_reset_vga}, {"timeout", d_timeout},
 	{"grub-path", d_grub_path}, {"grub-autodetect", d_grub_autodetect},
 	{"netboot", d_netboot},
+	{"netboot-interface", d_netboot_interface},
 	{"grub-map", d_grub_map},   {"kmod", d_kmod},
 	{"password", d_password},
 };
@@ -375,6 +389,7 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
 	free(c->grub_path);
+	sl_free(&c->net_ifaces);
 	for (size_t i = 0; i < c->ngrub_maps; i++) {
 		free(c->grub_maps[i].grub);
 		free(c->grub_maps[i].device);

@@ -19,6 +19,7 @@ struct config {
 	char *grub_path;     /* "(DEVICE)/boot/grub" or NULL */
 	int grub_autodetect; /* -1 unset, 0 off, 1 on */
 	int netboot;         /* -1 unset (on when no disk offers a target), 0 off, 1 on */
+	struct strlist net_ifaces; /* netboot-interface: names or MACs; empty: every card */
 	struct grub_map_entry *grub_maps;
 	size_t ngrub_maps;
 	struct kmod_option *kmods;

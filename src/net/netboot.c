@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "dhcp_client.h"
 #include "fetch.h"
@@ -131,20 +132,53 @@ static void configure(const struct netif *nif, const struct dhcp_lease *l)
 		log_warn("cannot add the default route on %s: %s", nif->name, strerror(-r));
 }
 
-int net_start(char **err)
+static bool chosen(const struct netif *nif, const struct strlist *only)
 {
-	net_release();
-	N.n = link_list(N.nifs, LINK_MAX);
-	if (N.n <= 0) {
+	if (!only || !only->n)
+		return true;
+	char mac[18];
+	const uint8_t *m = nif->mac;
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	for (size_t i = 0; i < only->n; i++)
+		if (!strcmp(only->v[i], nif->name) || !strcasecmp(only->v[i], mac))
+			return true;
+	return false;
+}
+
+/* The cards DHCP runs on: every Ethernet card, or those netboot-interface names. */
+static int choose_cards(const struct strlist *only, char **err)
+{
+	struct netif all[LINK_MAX];
+	int n = link_list(all, LINK_MAX);
+	N.n = 0;
+	if (n <= 0) {
 		*err = xstrdup("there is no network interface (no driver for the network card?)");
-		N.n = 0;
 		return -ENODEV;
 	}
 	struct strbuf names = {0};
+	for (int i = 0; i < n; i++) {
+		if (chosen(&all[i], only))
+			N.nifs[N.n++] = all[i];
+		sb_printf(&names, "%s%s", i ? ", " : "", all[i].name);
+	}
+	if (!N.n)
+		*err = xasprintf("no network interface is named as netboot-interface asks (there are: %s)",
+				 names.s);
+	sb_free(&names);
+	return N.n ? 0 : -ENODEV;
+}
+
+int net_start(const struct strlist *only, char **err)
+{
+	net_release();
+	int r = choose_cards(only, err);
+	if (r < 0)
+		return r;
+	struct strbuf names = {0};
 	for (int i = 0; i < N.n; i++) {
-		int r = link_up(N.nifs[i].index);
-		if (r < 0)
-			log_warn("cannot bring %s up: %s", N.nifs[i].name, strerror(-r));
+		int e = link_up(N.nifs[i].index);
+		if (e < 0)
+			log_warn("cannot bring %s up: %s", N.nifs[i].name, strerror(-e));
 		sb_printf(&names, "%s%s", i ? ", " : "", N.nifs[i].name);
 	}
 	read_uuid();

@@ -21,9 +21,10 @@ void net_set_status(void (*fn)(const char *line));
 bool net_cards_present(const char *sysfs);
 /* True when the machine has an Ethernet interface (asks the kernel, never waits). */
 bool net_has_interfaces(void);
-/* Brings every Ethernet interface up and runs DHCP; 0 with a lease, else
- * -errno with *err a sentence for the user. Replaces an earlier lease. */
-int net_start(char **err);
+/* Brings every Ethernet interface up (or those only names, by name or MAC)
+ * and runs DHCP; 0 with a lease, else -errno with *err a sentence for the
+ * user. Replaces an earlier lease. */
+int net_start(const struct strlist *only, char **err);
 /* True when a lease is held. */
 bool net_up(void);
 /* The lease's TFTP server as a dotted address (next-server, else option 66, else the DHCP server). */

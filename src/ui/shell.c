@@ -233,7 +233,7 @@ static void cmd_dhcp(struct shell *sh, struct term *t, const char *arg)
 {
 	const struct shell_hooks *h = sh->hooks;
 	char *err = NULL;
-	int r = h && h->dhcp ? h->dhcp(&err, h->ctx) : net_start(&err);
+	int r = h && h->dhcp ? h->dhcp(&err, h->ctx) : net_start(NULL, &err);
 	if (r < 0)
 		say(t, "%s", err ? err : "DHCP failed");
 	else

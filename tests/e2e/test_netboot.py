@@ -8,7 +8,8 @@ namespace joined to the VM by a tap device (netsite.py), trees shaped as sites s
   has its message, and the menu still boots.
 - GRUB: a grub-mknetdir tree (boot/grub/i386-pc/core.0, boot/grub/grub.cfg) over TFTP,
   run with GRUB's net_* variables; its default boots.
-- kexec-loader.conf with http:// paths: the kernel and a 100 MB initrd over HTTP boot.
+- kexec-loader.conf with http:// paths: the kernel and a 100 MB initrd over HTTP boot
+  (DHCP on the card netboot-interface names by its MAC address).
 - No DHCP answer: a message within 10 seconds, and the disk's target is still offered.
 """
 
@@ -252,7 +253,7 @@ def http_site(tmp_path):
 
 def test_kernel_and_100mb_initrd_over_http_from_kexec_loader_conf(http_site, net_vm, boot_disk):
     url = f"http://{SERVER}:{HTTP_PORT}"
-    conf = "netboot on\ntimeout 0\n" + target(
+    conf = f"netboot on\nnetboot-interface {MAC.upper()}\ntimeout 0\n" + target(
         "Over HTTP", root=f"http,{SERVER}:{HTTP_PORT}", kernel="/vmlinuz",
         initrds=[f"{url}/initrd-100m.img"], default=True)
     vm = net_vm(http_site, [boot_disk(conf)])

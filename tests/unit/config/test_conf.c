@@ -129,6 +129,31 @@ static void no_trailing_newline_and_nul(void **state)
 	assert_true(str_starts(diags.lines.v[0], "kxloader.cfg:4: line holds a NUL"));
 }
 
+static void network_boot(void **state)
+{
+	parse("title Net\nroot http,10.0.2.2:8080\nkernel /vmlinuz\n"
+	      "initrd http://10.0.2.2:8080/initrd.img\ninitrd (tftp,10.0.2.2)/extra.img\n");
+	assert_int_equal(diags.lines.n, 0);
+	assert_int_equal(cfg.netboot, -1); /* unset: on when no disk offers a target */
+	assert_int_equal(cfg.targets.n, 1);
+	assert_str(cfg.targets.v[0].root, "http,10.0.2.2:8080");
+	assert_str(cfg.targets.v[0].initrds.v[0], "http://10.0.2.2:8080/initrd.img");
+	assert_str(cfg.targets.v[0].initrds.v[1], "(tftp,10.0.2.2)/extra.img");
+	parse("netboot off\nnetboot-interface eth1\nnetboot-interface 52:54:00:12:34:56\n");
+	assert_int_equal(diags.lines.n, 0);
+	assert_int_equal(cfg.netboot, 0);
+	assert_int_equal(cfg.net_ifaces.n, 2);
+	assert_str(cfg.net_ifaces.v[1], "52:54:00:12:34:56");
+	parse("netboot maybe\nnetboot-interface a b\n"
+	      "title Bad\nroot http,no host\nkernel /k\n");
+	assert_int_equal(cfg.netboot, -1);
+	assert_int_equal(cfg.net_ifaces.n, 0);
+	assert_int_equal(cfg.targets.n, 0);
+	assert_true(diags.lines.n >= 3);
+	assert_true(str_starts(diags.lines.v[0], "kexec-loader.conf:1: "));
+	assert_true(str_starts(diags.lines.v[1], "kexec-loader.conf:2: 'a b' is not a network interface"));
+}
+
 static int teardown(void **state)
 {
 	config_free(&cfg);
@@ -147,6 +172,7 @@ int main(void)
 		cmocka_unit_test(autodetect_default),
 		cmocka_unit_test(missing_arguments),
 		cmocka_unit_test(no_trailing_newline_and_nul),
+		cmocka_unit_test(network_boot),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
