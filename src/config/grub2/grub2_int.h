@@ -128,6 +128,7 @@ struct gi {
 	size_t read;            /* bytes read from files (source, load_env, …) */
 	int depth;
 	bool limit_told;
+	bool vars_told;         /* "more than 4096 variables" said */
 	const char *file, *dev; /* the running file and its device */
 	struct gfile *files;
 	struct gentry *ents;

@@ -55,8 +55,13 @@ static void gv_put(struct gi *I, const char *name, const char *val, bool exporte
 {
 	struct gvar *v = gv_find(I, name);
 	if (!v) {
-		if (I->nvars >= G_MAX_VARS)
-			return; /* only a runaway script gets here */
+		if (I->nvars >= G_MAX_VARS) { /* only a runaway script gets here */
+			if (!I->vars_told)
+				diag_add(I->d, I->file, 0, "more than %d variables; the others are not set",
+					 G_MAX_VARS);
+			I->vars_told = true;
+			return;
+		}
 		if (I->nvars == I->capvars) {
 			I->capvars = I->capvars ? 2 * I->capvars : 32;
 			I->vars = xrealloc(I->vars, I->capvars * sizeof(*I->vars));

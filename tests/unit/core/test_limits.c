@@ -448,6 +448,22 @@ static void many_variables_expanded_in_a_loop(void **state)
 	sb_free(&sb);
 }
 
+static void too_many_variables_are_told(void **state)
+{
+	struct strbuf sb = {0};
+	for (int i = 0; i < 5000; i++)
+		sb_printf(&sb, "set v%d=x\n", i);
+	sb_puts(&sb, "echo $v4000 $v4999\n");
+	struct strbuf out = {0};
+	struct diag_list d = {0};
+	grub2_run_script(sb.s, sb.len, "grub.cfg", &out, &d);
+	assert_int_equal(count_with(&d, "grub.cfg: more than 4096 variables; the others are not set"), 1);
+	assert_str(out.s, "x\n"); /* the first ones are set, the last ones not */
+	sb_free(&out);
+	diag_free(&d);
+	sb_free(&sb);
+}
+
 static void many_functions(void **state)
 {
 	struct strbuf sb = {0};
@@ -566,6 +582,7 @@ int main(void)
 		cmocka_unit_test(shift_zero_without_parameters),
 		cmocka_unit_test(empty_entries_folder_lists_nothing),
 		cmocka_unit_test(many_variables_expanded_in_a_loop),
+		cmocka_unit_test(too_many_variables_are_told),
 		cmocka_unit_test(many_functions),
 		cmocka_unit_test(many_submenus_with_many_variables),
 		cmocka_unit_test(load_env_in_a_loop),
