@@ -36,6 +36,7 @@ static struct {
 	void (*fs_loader)(const char *fstype);
 	bool (*waiter)(const char *spec);
 	int (*net_open)(const char *dev, const char *path, char **err);
+	struct strlist floppies_tried; /* floppy drives opened once and found empty */
 } D;
 
 void disk_set_net_opener(int (*fn)(const char *dev, const char *path, char **err))
@@ -179,9 +180,14 @@ static unsigned long long sysfs_num(const char *dir, const char *attr)
 
 /* A floppy drive's size reads 0 until the drive is first opened: the driver learns the
  * disk's format then. The open must block (no O_NONBLOCK), or the driver skips the disk;
- * an empty drive answers with an error after its motor has spun. */
+ * an empty drive answers with an error after its motor has spun, so each drive is tried
+ * once, not at every rescan. */
 static unsigned long long floppy_size(const char *name, const char *dir)
 {
+	for (size_t i = 0; i < D.floppies_tried.n; i++)
+		if (strcmp(D.floppies_tried.v[i], name) == 0)
+			return 0;
+	sl_push(&D.floppies_tried, name);
 	char *node = xasprintf("%s/%s", D.devdir, name);
 	int fd = open(node, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
