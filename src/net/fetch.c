@@ -42,7 +42,9 @@ int fetch_open(const struct netloc *l, const char *server, unsigned long long ma
 	if (r < 0) {
 		close(fd);
 		fd = r;
-		log_warn("%s", *err ? *err : url);
+		if (!*err) /* every client names its failure; this only keeps a message certain */
+			*err = xasprintf("%s: %s", url, strerror(-r));
+		log_warn("%s", *err);
 	} else {
 		log_info("fetched %s: %llu bytes in %lld ms", url, s.got, fetch_now_ms() - s.start_ms);
 	}

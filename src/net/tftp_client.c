@@ -135,7 +135,10 @@ static int transfer(struct xfer *x, struct sink *s, char **err)
 	uint8_t req[512], *buf = xmalloc(TFTP_MAX_BLKSIZE + 4);
 	const char *file = x->l->path[0] == '/' ? x->l->path + 1 : x->l->path;
 	size_t rn = tftp_rrq(req, sizeof(req), *file ? file : "/", BLKSIZE, WINDOW, true);
-	int r = rn ? send_to(x, req, rn) : -ENAMETOOLONG;
+	int r = rn ? send_to(x, req, rn)
+		   : fail(x, err, -ENAMETOOLONG, "the file name is too long for a TFTP request%s", "");
+	if (r < 0 && !*err)
+		fail(x, err, r, "cannot send the request: %s", strerror(-r));
 	int tries = 1, timeout = 1000, in_window = 0;
 	long long quiet_since = fetch_now_ms();
 	bool started = false, last = false;
