@@ -35,24 +35,35 @@ static inline long peak_mib(void (*fn)(void *), void *arg)
 static inline long peak_mib_cpu(void (*fn)(void *), void *arg, int cpu_seconds)
 {
 	fflush(NULL);
-	long before = rss_now_kb();
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		/* both ends measured in the child: what it had at birth, its peak */
+		long before = rss_now_kb();
 		struct rlimit cpu = {(rlim_t)cpu_seconds, (rlim_t)cpu_seconds + 1};
 		if (cpu_seconds)
 			setrlimit(RLIMIT_CPU, &cpu);
 		fn(arg);
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		long grew = ru.ru_maxrss - before;
+		if (write(fds[1], &grew, sizeof(grew)) != sizeof(grew))
+			_exit(1);
 		fflush(NULL);
 		_exit(0);
 	}
+	close(fds[1]);
+	long grew = 0;
+	ssize_t got = read(fds[0], &grew, sizeof(grew));
+	close(fds[0]);
 	int status;
-	struct rusage ru;
-	assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fail_msg("the work ended with %s %d", WIFSIGNALED(status) ? "signal" : "status",
 			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-	long grew = ru.ru_maxrss - before;
+	assert_int_equal(got, sizeof(grew));
 	return grew > 0 ? grew / 1024 : 0;
 }
 
