@@ -21,6 +21,7 @@ struct module {
 	int err;            /* errno of a failure */
 	bool had_options;   /* loaded when the options were known */
 	signed char exists; /* whether the file is there; -1 before looking */
+	int loader;         /* MOD_LOADING: which coldplug thread loads it */
 };
 
 struct alias {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,10 @@
 
 /* Far deeper than any real /sys/devices; bounds the fds a walk holds. */
 #define SYSFS_DEPTH_MAX 64
+/* Coldplug loads this many modules at once: a driver's init probes its
+ * devices (an NVMe controller coming ready, AHCI links resetting), and most
+ * of that is waiting, which other drivers can use. */
+#define COLDPLUG_THREADS 8
 
 static int sys_finit_module(int fd, const char *params, int flags)
 {
@@ -39,7 +44,16 @@ struct kmod {
 	struct index seen; /* modaliases matched already -> how many modules */
 	kmod_options_fn options;
 	void *options_ctx;
+	/* Parallel coldplug: every thread holds `lock` except inside finit_module,
+	 * so the tables, the options callback and the log see one thread at a time. */
+	bool parallel;
+	pthread_mutex_t lock;
+	pthread_cond_t done; /* a module left MOD_LOADING */
+	struct strlist todo; /* modaliases for the threads */
+	size_t next;
 };
+
+static __thread int thread_no; /* 0: the main thread; coldplug threads count from 1 */
 
 bool kmod_name_eq(const char *a, const char *b)
 {
@@ -227,8 +241,12 @@ static int insert_fd(struct kmod *km, const char *name, const char *path, int fd
 {
 	const char *params = km->options ? km->options(name, km->options_ctx) : NULL;
 	int flags = module_is_compressed(path) ? MODULE_INIT_COMPRESSED_FILE : 0;
-	if (kmod_finit_module(fd, params ? params : "", flags) < 0) {
-		int e = errno;
+	if (km->parallel)
+		pthread_mutex_unlock(&km->lock);
+	int rc = kmod_finit_module(fd, params ? params : "", flags), e = errno;
+	if (km->parallel)
+		pthread_mutex_lock(&km->lock);
+	if (rc < 0) {
 		if (e == EEXIST) {
 			log_debug("module %s was loaded already", name);
 			if (params && *params)
@@ -311,9 +329,15 @@ static int insert_index(struct kmod *km, size_t i)
 static int load_index(struct kmod *km, size_t i)
 {
 	switch (km->db.mods[i].state) {
+	case MOD_LOADING:
+		if (!km->parallel || km->db.mods[i].loader == thread_no)
+			return 0; /* a softdep cycle */
+		/* another coldplug thread loads it: wait for the outcome */
+		while (km->db.mods[i].state == MOD_LOADING)
+			pthread_cond_wait(&km->done, &km->lock);
+		return load_index(km, i);
 	case MOD_LOADED:
 	case MOD_BUILTIN:
-	case MOD_LOADING: /* a softdep cycle */
 		return 0;
 	case MOD_FAILED:
 		return -km->db.mods[i].err;
@@ -323,12 +347,15 @@ static int load_index(struct kmod *km, size_t i)
 	if (!km->db.mods[i].path)
 		return -ENOENT;
 	km->db.mods[i].state = MOD_LOADING;
+	km->db.mods[i].loader = thread_no;
 	load_softdeps(km, i, true);
 	int r = load_deps(km, i);
 	if (r == 0)
 		r = insert_index(km, i);
 	km->db.mods[i].state = r == 0 ? MOD_LOADED : MOD_FAILED;
 	km->db.mods[i].err = -r;
+	if (km->parallel)
+		pthread_cond_broadcast(&km->done);
 	km->db.mods[i].had_options = km->options != NULL;
 	if (r == 0)
 		load_softdeps(km, i, false);
@@ -513,7 +540,7 @@ static void coldplug_modalias(struct kmod *km, int dirfd, int *count)
 		return;
 	char *alias = str_trim(text);
 	if (*alias) {
-		kmod_load_alias(km, alias);
+		sl_push(&km->todo, alias);
 		(*count)++;
 	}
 	free(text);
@@ -548,15 +575,70 @@ static void coldplug_dir(struct kmod *km, int dirfd, int depth, int *count)
 	closedir(d);
 }
 
+struct worker {
+	struct kmod *km;
+	int no;
+};
+
+static void *coldplug_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct kmod *km = w->km;
+	thread_no = w->no;
+	pthread_mutex_lock(&km->lock);
+	while (km->next < km->todo.n)
+		kmod_load_alias(km, km->todo.v[km->next++]);
+	pthread_mutex_unlock(&km->lock);
+	return NULL;
+}
+
+/* The devices' modaliases are read first; then threads load their modules,
+ * each module once, after its dependencies (a thread that needs a module
+ * another is loading waits for it). Without threads, one after another. */
+static void load_todo(struct kmod *km)
+{
+	pthread_t t[COLDPLUG_THREADS];
+	struct worker w[COLDPLUG_THREADS];
+	size_t n = 0;
+	pthread_mutex_init(&km->lock, NULL);
+	pthread_cond_init(&km->done, NULL);
+	km->next = 0;
+	km->parallel = true;
+	pthread_mutex_lock(&km->lock);
+	for (; n < COLDPLUG_THREADS && n < km->todo.n; n++) {
+		w[n] = (struct worker){km, (int)n + 1};
+		if (pthread_create(&t[n], NULL, coldplug_worker, &w[n]) != 0)
+			break;
+	}
+	pthread_mutex_unlock(&km->lock);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	km->parallel = false;
+	pthread_cond_destroy(&km->done);
+	pthread_mutex_destroy(&km->lock);
+	while (km->next < km->todo.n) /* no thread could start */
+		kmod_load_alias(km, km->todo.v[km->next++]);
+	sl_free(&km->todo);
+}
+
 int kmod_coldplug(struct kmod *km, const char *devices)
 {
+	/* Drivers loaded add devices of their own (a virtio disk under its PCI
+	 * function, the SCSI devices of a controller): look again for those, a
+	 * few times at most, rather than wait for their events. */
 	int count = 0;
-	int fd = open(devices, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		log_warn("Cannot read %s to find the devices present: %s.", devices, strerror(errno));
-		return 0;
+	for (int pass = 0, before = -1; pass < 4 && count != before; pass++) {
+		int fd = open(devices, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			log_warn("Cannot read %s to find the devices present: %s.", devices,
+				 strerror(errno));
+			break;
+		}
+		before = count;
+		count = 0;
+		coldplug_dir(km, fd, 0, &count);
+		load_todo(km);
 	}
-	coldplug_dir(km, fd, 0, &count);
 	return count;
 }
 

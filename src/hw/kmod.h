@@ -74,9 +74,11 @@ int kmod_load_file(struct kmod *km, const char *path);
 int kmod_load_folder(struct kmod *km, const char *dir);
 
 /* Walks a sysfs devices tree ("/sys/devices") and loads the modules for
- * every `modalias` file in it. Open the uevent socket (uevent.h) first:
- * devices that the loaded drivers create afterwards arrive as events.
- * Returns how many modalias files were read. */
+ * every `modalias` file in it, several at once (threads; each module after
+ * its dependencies), then walks again for the devices those drivers added,
+ * up to four walks in all. Open the uevent socket (uevent.h) first: devices
+ * that appear later still arrive as events. Returns how many modalias files
+ * the last walk read. */
 int kmod_coldplug(struct kmod *km, const char *devices);
 
 /* Whether a module is loaded (or built in) as far as this struct knows. */

@@ -41,9 +41,9 @@ USB_CONTROLLERS = {"usb": "qemu-xhci", "usb-xhci": "qemu-xhci", "usb-ehci": "usb
 
 @dataclasses.dataclass
 class Disk:
-    """A raw image and how it is attached: virtio, sata, sata-cd, nvme, usb (xHCI),
-    usb-xhci, usb-ehci or usb-uhci. `boot`: the firmware's only boot device (VMs started by
-    the firmware, without -kernel)."""
+    """A raw image and how it is attached: virtio, scsi (virtio-scsi), sata, sata-cd, nvme,
+    usb (xHCI), usb-xhci, usb-ehci or usb-uhci. `boot`: the firmware's only boot device (VMs
+    started by the firmware, without -kernel)."""
     path: pathlib.Path
     bus: str = "virtio"
     boot: bool = False
@@ -95,7 +95,7 @@ class VM:
     # -- the command line -----------------------------------------------------------------
 
     def _disk_args(self):
-        args, usb, ahci_ports = [], set(), 0
+        args, usb, scsi, ahci_ports = [], set(), False, 0
         for i, d in enumerate(self.disks):
             drive = f"file={d.path},format=raw,if=none,id=d{i},snapshot=off"
             if d.blkdebug:
@@ -104,19 +104,29 @@ class VM:
             boot = ",bootindex=1" if d.boot else ""
             if d.bus == "virtio":
                 args += ["-drive", drive, "-device", f"virtio-blk-pci,drive=d{i}{boot}"]
+            elif d.bus == "scsi":
+                if not scsi:
+                    args += ["-device", "virtio-scsi-pci,id=scsi"]
+                    scsi = True
+                args += ["-drive", drive, "-device", f"scsi-hd,drive=d{i},bus=scsi.0{boot}"]
             elif d.bus in ("sata", "sata-cd"):
-                if not ahci_ports:
-                    args += ["-device", "ahci,id=ahci"]
+                # an AHCI controller has 6 ports: a second one from the seventh disk on
+                ctl, port = divmod(ahci_ports, 6)
+                name = "ahci" if ctl == 0 else f"ahci{ctl}"
+                if port == 0:
+                    args += ["-device", f"ahci,id={name}"]
                 kind = "ide-cd" if d.bus == "sata-cd" else "ide-hd"
                 media = ",media=cdrom" if d.bus == "sata-cd" else ""
                 args += ["-drive", drive + media,
-                         "-device", f"{kind},drive=d{i},bus=ahci.{ahci_ports}{boot}"]
+                         "-device", f"{kind},drive=d{i},bus={name}.{port}{boot}"]
                 ahci_ports += 1
             elif d.bus == "nvme":
                 args += ["-drive", drive, "-device", f"nvme,drive=d{i},serial=kl{i}{boot}"]
             elif d.bus in USB_CONTROLLERS:
                 if d.bus not in usb:
-                    args += ["-device", f"{USB_CONTROLLERS[d.bus]},id={d.bus}"]
+                    # xHCI with room for 15 sticks (a stick takes a USB 2 port)
+                    ports = ",p2=15,p3=15" if USB_CONTROLLERS[d.bus] == "qemu-xhci" else ""
+                    args += ["-device", f"{USB_CONTROLLERS[d.bus]},id={d.bus}{ports}"]
                     usb.add(d.bus)
                 args += ["-drive", drive,
                          "-device", f"usb-storage,bus={d.bus}.0,drive=d{i}{boot}"]
