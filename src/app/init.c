@@ -30,6 +30,7 @@
 #include "netboot.h"
 #include "netsource.h"
 #include "password.h"
+#include "netpath.h"
 #include "secureboot.h"
 #include "shell.h"
 #include "sources.h"
@@ -186,6 +187,49 @@ static void add_message(const char *fmt, ...)
 	sl_copy(&shown, &messages);
 }
 
+/* Whether a target's kernel is fetched over the network (not read ahead). */
+static bool kernel_on_network(const struct target *t)
+{
+	if (url_is(t->kernel))
+		return true;
+	if (t->kernel[0] == '(') {
+		const char *end = strchr(t->kernel, ')');
+		char *dev = end ? xstrndup(t->kernel + 1, (size_t)(end - t->kernel - 1)) : NULL;
+		bool net = dev && netdev_is(dev);
+		free(dev);
+		return net;
+	}
+	return t->root && netdev_is(t->root);
+}
+
+/* Under lockdown a kernel with no signature at all cannot boot: the menu says
+ * so before it is picked. Only its head is read; a kernel that cannot be read
+ * now, or one whose signature only the kernel can judge, is left to the boot. */
+static void mark_unsigned(struct target_list *l)
+{
+	const struct secure_boot *sb = secure_boot_current();
+	if (!sb->locked)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		struct target *t = &l->v[i];
+		if (t->kind != KIND_LINUX || !target_bootable(t) || !t->kernel || kernel_on_network(t))
+			continue;
+		char *err = NULL;
+		int fd = disk_open(t->root, t->kernel, &err);
+		free(err);
+		if (fd < 0)
+			continue;
+		unsigned char head[4096];
+		ssize_t n = pread(fd, head, sizeof(head), 0);
+		close(fd);
+		if (n > 0 && secure_boot_pe_signed(head, (size_t)n) == 0) {
+			char *why = secure_boot_unsigned_reason(sb, t->kernel);
+			target_refuse(t, "%s", why);
+			free(why);
+		}
+	}
+}
+
 /* Collects the targets of every source again (at start, and when disks come
  * or go); keeps the selection on the same target when it is still there. */
 static void rebuild_targets(int *selected)
@@ -207,6 +251,7 @@ static void rebuild_targets(int *selected)
 	if (TL.timeout < 0)
 		TL.timeout = NET_TL.timeout;
 	secure_boot_mark(secure_boot_current(), &TL);
+	mark_unsigned(&TL);
 	sl_free(&source_msgs);
 	sl_copy(&source_msgs, &net_msgs);
 	for (size_t i = 0; i < d.lines.n; i++) {

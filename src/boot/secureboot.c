@@ -1,6 +1,7 @@
 #include "secureboot.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,41 @@ const char *secure_boot_refusal(const struct secure_boot *sb, enum target_kind k
 	return needs_kexec_load ? secure_boot_kexec_load_refusal(sb) : NULL;
 }
 
+char *secure_boot_unsigned_reason(const struct secure_boot *sb, const char *name)
+{
+	return xasprintf("%s is not signed by a key this machine trusts; %s", name,
+			 sb->on ? "Secure Boot is on" : "the kernel is locked down");
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int secure_boot_pe_signed(const unsigned char *d, size_t n)
+{
+	if (n < 0x40 || d[0] != 'M' || d[1] != 'Z')
+		return -1;
+	size_t pe = le32(d + 0x3c);
+	/* "PE\0\0", the 20-byte COFF header, then the optional header. */
+	if (pe > n || n - pe < 24 + 2 || memcmp(d + pe, "PE\0\0", 4))
+		return -1;
+	size_t opt = pe + 24;
+	unsigned magic = d[opt] | (unsigned)d[opt + 1] << 8;
+	size_t count_at = magic == 0x20b ? 108 : magic == 0x10b ? 92 : 0;
+	if (!count_at)
+		return -1;
+	size_t dirs = opt + count_at + 4; /* the data directories, 8 bytes each */
+	if (n < opt + count_at + 4)
+		return -1;
+	if (le32(d + opt + count_at) <= 4) /* no certificate table entry (index 4) */
+		return 0;
+	size_t cert = dirs + 4 * 8;
+	if (n < cert + 8)
+		return -1;
+	return le32(d + cert + 4) ? 1 : 0;
+}
+
 char *secure_boot_load_error(const struct secure_boot *sb, int errnum, const char *name)
 {
 	if (!sb->locked)
@@ -84,8 +120,7 @@ char *secure_boot_load_error(const struct secure_boot *sb, int errnum, const cha
 	if (errnum != ENODATA && errnum != EKEYREJECTED && errnum != ENOKEY && errnum != EBADMSG &&
 	    errnum != EPERM)
 		return NULL;
-	return xasprintf("%s is not signed by a key this machine trusts; %s", name,
-			 sb->on ? "Secure Boot is on" : "the kernel is locked down");
+	return secure_boot_unsigned_reason(sb, name);
 }
 
 void secure_boot_mark(const struct secure_boot *sb, struct target_list *l)

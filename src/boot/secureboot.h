@@ -46,6 +46,14 @@ char *secure_boot_load_error(const struct secure_boot *sb, int errnum, const cha
 /* Marks the targets of the list that cannot boot under this state. */
 void secure_boot_mark(const struct secure_boot *sb, struct target_list *l);
 
+/* Whether a kernel's first bytes show an Authenticode signature (a PE image,
+ * as an EFI-stub bzImage is, whose certificate table is not empty): 1 signed,
+ * 0 unsigned, -1 not a PE image or too short to tell. */
+int secure_boot_pe_signed(const unsigned char *head, size_t n);
+
+/* The reason for a Linux target whose kernel carries no signature at all. */
+char *secure_boot_unsigned_reason(const struct secure_boot *sb, const char *name);
+
 /* " - Secure Boot is on" for the menu's header, or "". */
 const char *secure_boot_header(const struct secure_boot *sb);
 #endif

@@ -8,6 +8,7 @@ import fcntl
 import hashlib
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -151,4 +152,8 @@ def media():
         if not (folder / "done").exists():
             build_media(folder)
             (folder / "done").write_text("")
+        # Images built from older inputs are no use any more: 40 MB each.
+        for old in folder.parent.iterdir():
+            if old.is_dir() and old != folder:
+                shutil.rmtree(old, ignore_errors=True)
     return {"usb": folder / "kexec-loader-usb.img", "iso": folder / "kexec-loader.iso"}

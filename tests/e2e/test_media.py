@@ -6,7 +6,10 @@ SeaBIOS (QEMU's own) and OVMF (Debian's ovmf package).
   UUID= boots.
 - The ISO, unedited, as a SATA CD-ROM: it finds a Debian 12 grub.cfg on a virtio disk and
   boots its default after the shipped 10-second timeout.
-- The ISO written to a USB stick (dd: the same bytes) reaches the menu.
+- The ISO written to a USB stick (dd: the same bytes) reaches the menu, on SeaBIOS and on
+  OVMF with Secure Boot on.
+- With Secure Boot on, the USB image's menu says so; Debian's signed kernel boots, the same
+  kernel without its signature is refused, and targets that need kexec_load say why.
 - Two builds from the same inputs are byte-identical.
 
 Every image is shared by the session (conftest's `media`); a test that edits one edits a
@@ -32,7 +35,15 @@ pytestmark = pytest.mark.skipif(not qemu_available(), reason="qemu-system-x86_64
 FIRMWARE_TIMEOUT = 400
 NVME_UUID = "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b"
 NVME_FILES = marker("nvme/target.txt", 42)
-PARTITION = 1024 * 1024  # where the USB image's FAT partition starts
+
+
+def partition(image):
+    """mtools' name for the USB image's FAT partition: the image at the byte where the
+    MBR's first partition starts."""
+    with open(image, "rb") as f:
+        mbr = f.read(512)
+    assert mbr[510:512] == b"\x55\xaa"
+    return f"{image}@@{int.from_bytes(mbr[454:458], 'little') * 512}"
 
 
 def edit_conf(image, conf, tmp_path):
@@ -41,9 +52,9 @@ def edit_conf(image, conf, tmp_path):
     shutil.copyfile(image, copy)
     new = tmp_path / "kexec-loader.conf"
     new.write_text(conf)
-    subprocess.run(["mcopy", "-o", "-i", f"{copy}@@{PARTITION}", str(new), "::/kexec-loader.conf"],
+    subprocess.run(["mcopy", "-o", "-i", partition(copy), str(new), "::/kexec-loader.conf"],
                    check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
-    shown = subprocess.run(["mtype", "-i", f"{copy}@@{PARTITION}", "::/kexec-loader.conf"],
+    shown = subprocess.run(["mtype", "-i", partition(copy), "::/kexec-loader.conf"],
                            check=True, stdout=subprocess.PIPE, text=True,
                            env=dict(os.environ, MTOOLS_SKIP_CHECK="1")).stdout
     assert shown == conf
@@ -115,12 +126,13 @@ def test_iso_as_cdrom_autodetects_debian_and_boots_its_default(firmware, media, 
     check_header(screen)
     assert f"Debian GNU/Linux, with Linux {DEB_OLD}" in screen
     assert "on vda2" in screen
-    vm.expect(booting("Debian GNU/Linux"), 30)
+    vm.expect(booting("Debian GNU/Linux"), FIRMWARE_TIMEOUT)
     check_debian(vm.wait_probe(), DEB_NEW)
     assert sha_of(media["iso"]) == before
 
 
-@pytest.mark.parametrize("firmware", ["bios", "uefi"])
+# Under OVMF with Secure Boot on: the ISO's EFI image starts through shim and GRUB too.
+@pytest.mark.parametrize("firmware", ["bios", "uefi-sb"])
 def test_iso_written_to_a_stick_reaches_the_menu(firmware, media, machines, tmp_path):
     stick = tmp_path / "stick.img"
     shutil.copyfile(media["iso"], stick)  # what dd writes
@@ -130,6 +142,7 @@ def test_iso_written_to_a_stick_reaches_the_menu(firmware, media, machines, tmp_
     vm.wait_menu(FIRMWARE_TIMEOUT)
     screen = vm.screen()
     check_header(screen)
+    assert ("Secure Boot is on" in screen) == (firmware == "uefi-sb"), screen
     # The shipped configuration searched the disks; the stick's own boot files are no target.
     assert "No boot targets were found" in screen, screen
 
@@ -145,7 +158,7 @@ def test_two_builds_are_byte_identical(media, tmp_path):
     again = build_media(tmp_path / "again")
     for kind in ("usb", "iso"):
         assert sha_of(again[kind]) == sha_of(media[kind]), f"the {kind} image differs"
-        assert os.path.getsize(again[kind]) <= 20 * 1024 * 1024
+        assert os.path.getsize(again[kind]) <= 20_000_000
 
 
 # ---------------------------------------------------------------------------------------
@@ -220,7 +233,10 @@ def test_secure_boot_signed_boots_unsigned_and_kexec_load_kinds_say_why(media, s
     assert re.search(r"kexec-loader \S+ \(Linux \S+\) - Secure Boot is on", screen), screen
     # Marked before the user picks it, with the reason when selected.
     assert "  Multiboot kernel  (cannot boot)" in screen, screen
+    assert "  Signature removed  (cannot boot)" in screen, screen
     assert "> Signed Debian kernel\n" in screen  # bootable: no mark
+    # The 32-bit kernel is signed; that it needs kexec_load shows when it is loaded.
+    assert "  32-bit boot protocol\n" in screen
     select(vm, 2)
     vm.expect(words("Cannot boot: kexec_load is disabled while Secure Boot is on"))
     vm.send("enter")
@@ -229,9 +245,11 @@ def test_secure_boot_signed_boots_unsigned_and_kexec_load_kinds_say_why(media, s
     vm.expect(r"Keys:")
 
     select(vm, 1)
-    vm.send("enter")
-    vm.expect(words("Boot failed: /boot/unsigned is not signed by a key this machine trusts; "
+    vm.expect(words("Cannot boot: /boot/unsigned is not signed by a key this machine trusts; "
                     "Secure Boot is on"))
+    vm.send("enter")
+    vm.expect(words("'Signature removed' cannot be booted: /boot/unsigned is not signed by a "
+                    "key this machine trusts; Secure Boot is on"))
     vm.expect(r"Keys:")
 
     select(vm, 3)

@@ -170,6 +170,49 @@ static void test_mark_refuses_only_the_targets_that_need_kexec_load(void **state
 	tl_free(&l);
 }
 
+/* The head of a PE32+ image (as Debian's EFI-stub bzImage is) with `dirs` data
+ * directories and a certificate table of cert_size bytes. */
+static size_t pe_head(unsigned char *d, size_t n, unsigned dirs, unsigned cert_size)
+{
+	memset(d, 0, n);
+	d[0] = 'M';
+	d[1] = 'Z';
+	d[0x3c] = 0x80;
+	memcpy(d + 0x80, "PE\0\0", 4);
+	size_t opt = 0x80 + 24;
+	d[opt] = 0x0b;
+	d[opt + 1] = 0x02;
+	d[opt + 108] = (unsigned char)dirs;
+	size_t cert = opt + 112 + 4 * 8;
+	d[cert] = 0x00; /* the table's file offset: anything */
+	d[cert + 1] = 0x10;
+	d[cert + 4] = (unsigned char)(cert_size & 0xff);
+	d[cert + 5] = (unsigned char)(cert_size >> 8);
+	return cert + 8;
+}
+
+static void test_pe_signature_is_seen_in_the_head(void **state)
+{
+	unsigned char d[1024];
+	size_t end = pe_head(d, sizeof(d), 16, 0x2a8);
+	assert_int_equal(secure_boot_pe_signed(d, sizeof(d)), 1);
+	assert_int_equal(secure_boot_pe_signed(d, end), 1);
+	pe_head(d, sizeof(d), 16, 0); /* sbattach --remove empties the entry */
+	assert_int_equal(secure_boot_pe_signed(d, sizeof(d)), 0);
+	pe_head(d, sizeof(d), 4, 0x2a8); /* no certificate table entry at all */
+	assert_int_equal(secure_boot_pe_signed(d, sizeof(d)), 0);
+	pe_head(d, sizeof(d), 16, 0x2a8);
+	assert_int_equal(secure_boot_pe_signed(d, end - 1), -1); /* too short to tell */
+	d[0x80] = 'X';
+	assert_int_equal(secure_boot_pe_signed(d, sizeof(d)), -1);
+	memcpy(d, "\x1f\x8b", 2); /* a gzip file, not PE */
+	assert_int_equal(secure_boot_pe_signed(d, sizeof(d)), -1);
+	pe_head(d, sizeof(d), 16, 0x2a8);
+	d[0x3c] = 0xff;
+	d[0x3d] = 0xff; /* e_lfanew beyond the head */
+	assert_int_equal(secure_boot_pe_signed(d, sizeof(d)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_kinds_that_need_kexec_load_are_refused_under_lockdown),
 		cmocka_unit_test(test_signature_errors_are_explained_only_under_lockdown),
 		cmocka_unit_test(test_mark_refuses_only_the_targets_that_need_kexec_load),
+		cmocka_unit_test(test_pe_signature_is_seen_in_the_head),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
