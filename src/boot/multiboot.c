@@ -204,18 +204,31 @@ static int place_modules(struct kexec_plan *p, const struct boot_blob *mods, siz
 	return 0;
 }
 
+/* The screen the kernel is told of: the framebuffer found, else VGA text. */
+static const struct fb_desc *env_fb(const struct boot_env *env)
+{
+	static const struct fb_desc text = { 0xb8000, 160, 80, 25, 16, 2, { 0 } };
+	return env->fb ? env->fb : &text;
+}
+
+/* Multiboot 1's framebuffer fields and Multiboot 2's framebuffer tag lay out
+ * the address, pitch, size, depth and type alike. */
+static void put_fb_fields(unsigned char *m, const struct fb_desc *fb)
+{
+	put64(m, fb->addr);
+	put32(m + 8, fb->pitch);
+	put32(m + 12, fb->width);
+	put32(m + 16, fb->height);
+	m[20] = fb->bpp;
+	m[21] = fb->type;
+}
+
 static void put_mb1_fb(struct info *in, size_t mbi, const struct boot_env *env)
 {
 	unsigned char *m = in->b + mbi;
-	const struct fb_desc text = { 0xb8000, 160, 80, 25, 16, 2, { 0 } };
-	const struct fb_desc *fb = env->fb ? env->fb : &text;
+	const struct fb_desc *fb = env_fb(env);
 	put32(m, get32(m) | 1u << 12);
-	put64(m + 88, fb->addr);
-	put32(m + 96, fb->pitch);
-	put32(m + 100, fb->width);
-	put32(m + 104, fb->height);
-	m[108] = fb->bpp;
-	m[109] = fb->type;
+	put_fb_fields(m + 88, fb);
 	memcpy(m + 110, fb->rgb, 6);
 }
 
@@ -321,16 +334,9 @@ static uint64_t mb2_supported(const struct mb_image *img, const struct boot_env 
 
 static void build_mb2_fb(struct info *in, const struct boot_env *env)
 {
-	const struct fb_desc text = { 0xb8000, 160, 80, 25, 16, 2, { 0 } };
-	const struct fb_desc *fb = env->fb ? env->fb : &text;
+	const struct fb_desc *fb = env_fb(env);
 	size_t t = tag_begin(in, 8, 24);
-	unsigned char *m = in->b + t;
-	put64(m + 8, fb->addr);
-	put32(m + 16, fb->pitch);
-	put32(m + 20, fb->width);
-	put32(m + 24, fb->height);
-	m[28] = fb->bpp;
-	m[29] = fb->type;
+	put_fb_fields(in->b + t + 8, fb);
 	if (fb->type == 1)
 		info_put(in, fb->rgb, 6, 1);
 	else if (fb->type == 0)

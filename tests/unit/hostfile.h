@@ -4,6 +4,7 @@
 #ifndef KL_TEST_HOSTFILE_H
 #define KL_TEST_HOSTFILE_H
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include "unit.h"
 #include "util.h"
@@ -37,6 +38,30 @@ static inline void write_bytes_below(const char *dir, const char *rel, const voi
 static inline void write_text_below(const char *dir, const char *rel, const char *text)
 {
 	write_bytes_below(dir, rel, text, strlen(text));
+}
+
+/* Removes a folder a test made, with all below it. */
+static inline void remove_tree(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* len zeroed bytes starting like a bzImage (boot protocol 2.15, four setup
+ * sectors, loaded high): enough to be taken for Linux. xloadflags 3
+ * (XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G) makes it one kexec_file_load
+ * takes. The caller frees it. */
+static inline unsigned char *bzimage_header(size_t len, unsigned char xloadflags)
+{
+	unsigned char *d = calloc(1, len);
+	d[0x1f1] = 4;
+	d[0x1fe] = 0x55, d[0x1ff] = 0xaa;
+	memcpy(d + 0x202, "HdrS", 4);
+	d[0x206] = 0x0f, d[0x207] = 0x02;
+	d[0x211] = 1;
+	d[0x236] = xloadflags;
+	return d;
 }
 
 #endif

@@ -72,13 +72,7 @@ static void a_failed_padding_write_is_told(void **state)
 static unsigned char *bzimage64(size_t *len)
 {
 	*len = 5 * 512 + 64 * 1024;
-	unsigned char *d = calloc(1, *len);
-	d[0x1f1] = 4;
-	d[0x1fe] = 0x55, d[0x1ff] = 0xaa;
-	memcpy(d + 0x202, "HdrS", 4);
-	d[0x206] = 0x0f, d[0x207] = 0x02;
-	d[0x211] = 1;
-	d[0x236] = 3;
+	unsigned char *d = bzimage_header(*len, 3);
 	for (size_t i = 0xa00; i < *len; i++)
 		d[i] = (unsigned char)(i * 7);
 	return d;

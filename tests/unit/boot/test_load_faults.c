@@ -16,13 +16,7 @@ static char dir[] = "/tmp/kl-loadf-XXXXXX";
 static void put_bzimage64(const char *rel)
 {
 	size_t len = 5 * 512 + 4096;
-	unsigned char *d = calloc(1, len);
-	d[0x1f1] = 4;
-	d[0x1fe] = 0x55, d[0x1ff] = 0xaa;
-	memcpy(d + 0x202, "HdrS", 4);
-	d[0x206] = 0x0f, d[0x207] = 0x02;
-	d[0x211] = 1;
-	d[0x236] = 3; /* XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G */
+	unsigned char *d = bzimage_header(len, 3);
 	write_bytes_below(dir, rel, d, len);
 	free(d);
 }
@@ -49,9 +43,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	remove_tree(dir);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "bls.h"
+#include "collect.h"
 #include "boot.h"
 #include "conf.h"
 #include "gzip_pack.h"
@@ -24,14 +25,6 @@ const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {
 	return "quarantine_size_mb=4:allocator_may_return_null=1";
-}
-
-static size_t count_with(const struct diag_list *d, const char *what)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < d->lines.n; i++)
-		n += strstr(d->lines.v[i], what) != NULL;
-	return n;
 }
 
 /* ---- adjacent quoted pieces: one copy of the word, not one per piece ---- */
@@ -293,13 +286,10 @@ static void fail_inside_one_filesystem(void *arg)
 	fake_file(&fs, "sda1", "/boot/grub/grub.cfg",
 		  "for i in 1 2 3 4 5 6 7 8 9; do menuentry \"A $i\" { linux /a; }; done\n");
 	fake_file(&fs, "sdb1", "/syslinux.cfg", "LABEL b\nLINUX /b\n");
-	struct config c;
-	config_init(&c);
 	struct target_list l;
-	struct diag_list d = {0};
-	tl_init(&l);
+	struct diag_list d;
 	xalloc_fail_after(60); /* inside sda1's grub.cfg */
-	sources_collect(&c, &fs.io, NULL, &l, &d);
+	collect_defaults(&fs.io, &l, &d);
 	xalloc_fail_after(0);
 	bool told = count_with(&d, "sda1: not enough memory to read the boot menus") == 1;
 	/* the other filesystem is still read */
@@ -322,12 +312,7 @@ static void out_of_memory_in_one_filesystem(void **state)
 static void put_bzimage(const char *path)
 {
 	size_t len = 5 * 512 + 4096;
-	unsigned char *d = calloc(1, len);
-	d[0x1f1] = 4;
-	d[0x1fe] = 0x55, d[0x1ff] = 0xaa;
-	memcpy(d + 0x202, "HdrS", 4);
-	d[0x206] = 0x0f, d[0x207] = 0x02;
-	d[0x211] = 1;
+	unsigned char *d = bzimage_header(len, 0);
 	write_bytes(path, d, len);
 	free(d);
 }
@@ -564,9 +549,7 @@ static void many_bls_entries_with_one_title(void **state)
 	assert_true(peak_mib_cpu(load_many_bls, &n, 20) < 256);
 	load_many_bls(&n);
 	assert_int_equal(n, KL_MAX_TARGETS_PER_FILE); /* the rest are left out, with a message */
-	char *cmd = xasprintf("rm -rf %s", blsdir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	remove_tree(blsdir);
 }
 
 int main(void)

@@ -14,14 +14,7 @@
 #include "hostfile.h"
 #include "hostmode.h"
 #include "sources.h"
-
-static size_t count_with(const struct diag_list *d, const char *what)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < d->lines.n; i++)
-		n += strstr(d->lines.v[i], what) != NULL;
-	return n;
-}
+#include "collect.h"
 
 /* ---- a damaged filesystem is said to be damaged ---- */
 
@@ -44,18 +37,14 @@ static void a_damaged_filesystem_is_named(void **state)
 	fake_dev(&fs, "sda1", "sda", 1, NULL, "boot", "1111");
 	fake_dev(&fs, "sdb1", "sdb", 1, NULL, "ok", "2222");
 	fake_file(&fs, "sdb1", "/syslinux.cfg", "LABEL b\nLINUX /b\n");
-	struct config c;
-	config_init(&c);
 	struct target_list l;
-	struct diag_list d = {0};
-	tl_init(&l);
-	sources_collect(&c, &fs.io, NULL, &l, &d);
+	struct diag_list d;
+	collect_defaults(&fs.io, &l, &d);
 	assert_int_equal(count_with(&d, "sda1: the filesystem cannot be read (Bad message"), 1);
 	assert_int_equal(count_with(&d, "sdb1"), 0);
 	assert_int_equal(l.n, 1);
 	tl_free(&l);
 	diag_free(&d);
-	config_free(&c);
 }
 
 /* ---- a host directory named sda1 is partition 1 of sda to GRUB ---- */
@@ -69,12 +58,9 @@ static void hd0_1_is_the_directory_named_sda1(void **state)
 			 "menuentry Other { linux (hd0,2)/vmlinuz; }\n");
 	write_text_below(base, "vmlinuz", "k");
 	disk_add_dir(base, "sdq1", "ext4", NULL, NULL);
-	struct config c;
-	config_init(&c);
 	struct target_list l;
-	struct diag_list d = {0};
-	tl_init(&l);
-	sources_collect(&c, disk_fsio(), NULL, &l, &d);
+	struct diag_list d;
+	collect_defaults(disk_fsio(), &l, &d);
 	int lin = tl_find_title(&l, "Linux"), other = tl_find_title(&l, "Other");
 	assert_true(lin >= 0 && other >= 0);
 	assert_str(l.v[lin].kernel, "(sdq1)/vmlinuz");
@@ -83,7 +69,6 @@ static void hd0_1_is_the_directory_named_sda1(void **state)
 	assert_null(strstr(l.v[other].kernel, "sdq1p"));
 	tl_free(&l);
 	diag_free(&d);
-	config_free(&c);
 }
 
 /* ---- an address that wraps is not "above 4 GiB" at a low address ---- */

@@ -78,9 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	close(root_fd);
-	char *cmd = xasprintf("rm -rf %s", base);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	remove_tree(base);
 	return 0;
 }
 
