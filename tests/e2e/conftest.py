@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 from images import ImageCache  # noqa: E402
-from vm import VM, Disk  # noqa: E402,F401  (Disk: for the tests)
+from vm import VM, Disk, close_all  # noqa: E402,F401  (Disk: for the tests)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build"
@@ -89,11 +89,7 @@ def machines(tmp_path, images):
         return vm.start()
 
     yield start
-    for vm in started:
-        vm.close()
-    for vm in started:
-        for disk in vm.disks:
-            images.verify(disk.path)
+    close_all(started, images)
 
 
 @pytest.fixture

@@ -12,7 +12,11 @@ import os
 import pathlib
 import shutil
 import subprocess
+import sys
 import tempfile
+
+sys.path.append(str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
+from imagelib import sha256  # noqa: E402  (one checksum for built media and test images)
 
 SECTOR = 512
 MIB = 1024 * 1024
@@ -41,14 +45,6 @@ def populate(folder, files):
         dest = pathlib.Path(folder) / path.lstrip("/")
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(content_bytes(content))
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(4 * MIB), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def files_size(files):

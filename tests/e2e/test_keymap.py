@@ -12,7 +12,7 @@ import pytest
 
 from conftest import INITRAMFS, KERNEL
 from scenario import target
-from vm import VM
+from vm import VM, close_all
 
 # keycodes of a PC keyboard for the keys the test needs; c (46) and d (32) swapped
 LETTERS = dict(zip("qwertyuiop", range(16, 26)))
@@ -66,10 +66,7 @@ def vga_machine(tmp_path, images):
         return vm.start()
 
     yield start
-    for vm in started:
-        vm.close()
-        for d in vm.disks:
-            images.verify(d.path)
+    close_all(started, images)
 
 
 def test_a_keymap_that_swaps_two_letters_changes_what_the_keys_type(

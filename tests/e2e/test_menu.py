@@ -16,7 +16,7 @@ import pytest
 
 from conftest import INITRAMFS, KERNEL
 from scenario import booting, choose, marker, menu_list, probe_cmdline, probe_files, target
-from vm import BOOT_TIMEOUT, STEP_TIMEOUT, VM, plain
+from vm import BOOT_TIMEOUT, STEP_TIMEOUT, VM, close_all, plain
 
 KEYS = {"pgdn": "\x1b[6~", "pgup": "\x1b[5~", "home": "\x1b[H", "end": "\x1b[F"}
 KL = "debug_tty=/dev/ttyS1 quiet"
@@ -135,10 +135,7 @@ def menu_vm(tmp_path, images):
         return vm.start()
 
     yield start
-    for vm in started:
-        vm.close()
-        for d in vm.disks:
-            images.verify(d.path)
+    close_all(started, images)
     for path in plugged:
         images.verify(path)
 

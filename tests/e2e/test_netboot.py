@@ -23,7 +23,7 @@ import pytest
 from conftest import INITRAMFS, KERNEL, KL_APPEND, PROBE, ROOT
 from netsite import CLIENT, DYING_PORT, HTTP_PORT, MAC, SERVER, SILENT, Site
 from scenario import booting, choose, menu_list, probe_cmdline, target
-from vm import VM, plain
+from vm import VM, close_all, plain
 
 pytestmark = pytest.mark.skipif(shutil.which("dnsmasq") is None, reason="dnsmasq is not installed")
 
@@ -52,11 +52,7 @@ def net_vm(tmp_path, images):
         return vm.start()
 
     yield start
-    for vm in started:
-        vm.close()
-    for vm in started:
-        for disk in vm.disks:
-            images.verify(disk.path)
+    close_all(started, images)
 
 
 def tree(path, files):

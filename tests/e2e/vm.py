@@ -309,6 +309,15 @@ class VM:
             raise AssertionError("the machine did not stop" + self.tail()) from None
 
 
+def close_all(vms, images):
+    """Closes the VMs a test started, then proves none of them wrote to its disks."""
+    for vm in vms:
+        vm.close()
+    for vm in vms:
+        for disk in vm.disks:
+            images.verify(disk.path)
+
+
 def parse_probe(text):
     """The last probe report in console text (kernel messages may be interleaved)."""
     start = text.rfind("PROBE cmdline: ")
