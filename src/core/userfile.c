@@ -1,5 +1,6 @@
 #include "userfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -156,4 +157,37 @@ char *uf_message_max(const char *path, const char *dev, int code, size_t max)
 	return xasprintf("%s%s%s is larger than %zu %s, the most kexec-loader reads of such a file",
 			 path, dev ? " on " : "", dev ? dev : "", mib ? max >> 20 : max >> 10,
 			 mib ? "MiB" : "KiB");
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int uf_read_names(int fd, struct strlist *names, size_t max)
+{
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	int more = 0;
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (names->n == max) {
+			more = 1;
+			break;
+		}
+		struct stat st;
+		bool isdir = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			     S_ISDIR(st.st_mode);
+		sl_push_owned(names, isdir ? xasprintf("%s/", e->d_name) : xstrdup(e->d_name));
+	}
+	closedir(dir);
+	if (names->n > 1) /* an empty list has no array: qsort(NULL) is undefined */
+		qsort(names->v, names->n, sizeof(*names->v), name_cmp);
+	return more;
 }

@@ -54,6 +54,12 @@ int uf_read_beneath(int dirfd, const char *path, size_t max, char **buf, size_t 
 /* uf_open + uf_read_fd. */
 int uf_read(const char *path, size_t max, char **buf, size_t *len);
 
+struct strlist;
+/* The names in a folder opened with UF_DIR, sorted, each folder's with a '/'
+ * after it, at most max of them. Takes over fd. Returns 0, 1 when the folder
+ * holds more than max names (the first max read are kept), or -errno. */
+int uf_read_names(int fd, struct strlist *names, size_t max);
+
 /* True when code (positive) is one of the UF_E* refusals. */
 bool uf_is_refusal(int code);
 /* Words for a code (positive): "is a named pipe, not a file", or strerror. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,11 +588,6 @@ static int io_stat(void *ctx, const char *dev, const char *path, bool *is_dir)
 	return r;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int io_list(void *ctx, const char *dev, const char *path, struct strlist *names)
 {
 	char *err = NULL;
@@ -599,24 +595,8 @@ static int io_list(void *ctx, const char *dev, const char *path, struct strlist 
 	free(err);
 	if (fd < 0)
 		return fd;
-	DIR *dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	struct dirent *e;
-	while ((e = readdir(dir))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		struct stat st;
-		bool isdir = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			     S_ISDIR(st.st_mode);
-		sl_push_owned(names, isdir ? xasprintf("%s/", e->d_name) : xstrdup(e->d_name));
-	}
-	closedir(dir);
-	if (names->n > 1) /* an empty list has no array: qsort(NULL) is undefined */
-		qsort(names->v, names->n, sizeof(*names->v), name_cmp);
-	return 0;
+	int r = uf_read_names(fd, names, SIZE_MAX);
+	return r < 0 ? r : 0;
 }
 
 static size_t io_devices(void *ctx, const struct fsinfo **v)

@@ -71,38 +71,11 @@ void shell_cmd_disks(struct shell *sh, struct term *t, const char *arg)
 	sl_free(&cells);
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The names in an open folder, sorted, folders with a '/' after them.
  * Takes over fd. Returns false when the folder holds more than LIST_MAX names. */
 static bool read_names(int fd, struct strlist *names)
 {
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return true;
-	}
-	bool all = true;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (names->n == LIST_MAX) {
-			all = false;
-			break;
-		}
-		struct stat st;
-		bool dir = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			   S_ISDIR(st.st_mode);
-		sl_push_owned(names, dir ? xasprintf("%s/", e->d_name) : xstrdup(e->d_name));
-	}
-	closedir(d);
-	if (names->n > 1) /* an empty list has no array: qsort(NULL) is undefined */
-		qsort(names->v, names->n, sizeof(char *), name_cmp);
-	return all;
+	return uf_read_names(fd, names, LIST_MAX) != 1;
 }
 
 static void print_columns(struct pager *p, const struct strlist *words)
