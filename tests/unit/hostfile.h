@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "unit.h"
 #include "util.h"
 
@@ -32,6 +33,18 @@ static inline void write_bytes_below(const char *dir, const char *rel, const voi
 		*s = '/';
 	}
 	write_bytes(path, data, n);
+	free(path);
+}
+
+/* dir/rel of size bytes that take no room on the host's disk: for files
+ * larger than the memory a test allows. */
+static inline void write_sparse_below(const char *dir, const char *rel, off_t size)
+{
+	char *path = xasprintf("%s/%s", dir, rel);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), size), 0);
+	fclose(f);
 	free(path);
 }
 
@@ -62,6 +75,16 @@ static inline unsigned char *bzimage_header(size_t len, unsigned char xloadflags
 	d[0x211] = 1;
 	d[0x236] = xloadflags;
 	return d;
+}
+
+/* dir/rel: a kernel of a bzImage header and four pages, all a test that
+ * loads it without running it needs. */
+static inline void write_bzimage_below(const char *dir, const char *rel, unsigned char xloadflags)
+{
+	size_t len = 5 * 512 + 4096;
+	unsigned char *d = bzimage_header(len, xloadflags);
+	write_bytes_below(dir, rel, d, len);
+	free(d);
 }
 
 #endif

@@ -12,29 +12,15 @@
 
 static char dir[] = "/tmp/kl-loadf-XXXXXX";
 
-/* The header of a 64-bit bzImage, as kexec_file_load wants it. */
-static void put_bzimage64(const char *rel)
-{
-	size_t len = 5 * 512 + 4096;
-	unsigned char *d = bzimage_header(len, 3);
-	write_bytes_below(dir, rel, d, len);
-	free(d);
-}
-
 static void sparse(const char *rel, off_t size)
 {
-	char *p = xasprintf("%s/%s", dir, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	assert_int_equal(ftruncate(fileno(f), size), 0);
-	fclose(f);
-	free(p);
+	write_sparse_below(dir, rel, size);
 }
 
 static int setup(void **state)
 {
 	assert_non_null(mkdtemp(dir));
-	put_bzimage64("vmlinuz");
+	write_bzimage_below(dir, "vmlinuz", 3); /* 64-bit, as kexec_file_load wants it */
 	sparse("small.img", 1 << 20);
 	sparse("big.img", 40 << 20);
 	disk_add_dir(dir, "sdz1", "ext4", NULL, NULL);

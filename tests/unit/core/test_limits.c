@@ -308,25 +308,11 @@ static void out_of_memory_in_one_filesystem(void **state)
 
 /* ---- loading a target within the memory there is ---- */
 
-/* A bzImage header for the 32-bit protocol: enough to be taken for Linux. */
-static void put_bzimage(const char *path)
-{
-	size_t len = 5 * 512 + 4096;
-	unsigned char *d = bzimage_header(len, 0);
-	write_bytes(path, d, len);
-	free(d);
-}
-
 static char loaddir[] = "/tmp/kl-load-XXXXXX";
 
 static void sparse(const char *rel, off_t size)
 {
-	char *p = xasprintf("%s/%s", loaddir, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	assert_int_equal(ftruncate(fileno(f), size), 0);
-	fclose(f);
-	free(p);
+	write_sparse_below(loaddir, rel, size);
 }
 
 struct load_try {
@@ -350,9 +336,7 @@ static void setup_loaddir(void)
 	if (loaddir[14] != 'X')
 		return;
 	assert_non_null(mkdtemp(loaddir));
-	char *k = xasprintf("%s/vmlinuz", loaddir);
-	put_bzimage(k);
-	free(k);
+	write_bzimage_below(loaddir, "vmlinuz", 0); /* the 32-bit protocol */
 	sparse("big1.img", 40 << 20);
 	sparse("big2.img", 40 << 20);
 	disk_add_dir(loaddir, "sdy1", "ext4", NULL, NULL);
