@@ -24,4 +24,13 @@ static inline unsigned char *gzip_pack(const unsigned char *d, size_t len, int l
 	return b;
 }
 
+/* A gzip bomb: n zero bytes packed at the given level. */
+static inline unsigned char *gzip_zeros(size_t n, int level, size_t *out)
+{
+	unsigned char *zeros = calloc(1, n);
+	unsigned char *b = gzip_pack(zeros, n, level, out);
+	free(zeros);
+	return b;
+}
+
 #endif
