@@ -61,13 +61,6 @@ def register(images, path):
     images.checksums[path] = sha256(path)
 
 
-def wait_log(vm, text, timeout=BOOT_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while text not in vm.debug_log():
-        assert time.monotonic() < deadline, f"no {text!r} in the debug log" + vm.tail()
-        time.sleep(0.2)
-
-
 def select(vm, title):
     """Moves the selection to `title` and waits until the menu shows it selected."""
     deadline = time.monotonic() + BOOT_TIMEOUT
@@ -89,7 +82,7 @@ def boot_fails(vm, title, message):
     select(vm, title)
     vm.send("enter")
     vm.expect(booting(title))
-    wait_log(vm, "Boot failed: " + message)
+    vm.wait_log("Boot failed: " + message)
     vm.wait_menu()
     assert ("Boot failed: " + message)[:60] in vm.screen(), vm.tail()
 
@@ -171,10 +164,10 @@ def test_faults_are_named_and_the_rest_boots(images, boot_disk, probe_initrd, tm
         # (not choose(): nothing follows "Booting 'Big initrd'" while kexec_file_load reads)
         select(vm, "Big initrd")
         vm.send("enter")
-        wait_log(vm, "calling kexec_file_load for (sda)/vmlinuz")
+        vm.wait_log("calling kexec_file_load for (sda)/vmlinuz")
         time.sleep(3)  # the kernel is read; the initrd is on its way
         vm.qmp("device_del", id="stick")
-        wait_log(vm, "Boot failed: cannot read (sda)/big.img: ")
+        vm.wait_log("Boot failed: cannot read (sda)/big.img: ")
         assert re.search(r"Boot failed: cannot read \(sda\)/big.img: [^\n]*\(the disk failed or "
                          r"was removed while it was read\)", vm.debug_log()), vm.tail()
         deadline = time.monotonic() + BOOT_TIMEOUT

@@ -246,14 +246,6 @@ def test_forty_targets_scroll_and_pgdn_end_reach_the_last(targets_disk, menu_vm)
     assert vm.wait_probe().cmdline == probe_cmdline(FORTY[-1])
 
 
-def wait_log(vm, text, timeout=BOOT_TIMEOUT):
-    """Waits until the debug log contains `text`."""
-    deadline = time.monotonic() + timeout
-    while text not in vm.debug_log():
-        assert time.monotonic() < deadline, f"no {text!r} in the debug log" + vm.tail()
-        time.sleep(0.5)
-
-
 def test_a_key_stops_the_countdown(targets_disk, menu_vm):
     vm = menu_vm([targets_disk(["first", "second"], header="timeout 4\n")])
     vm.expect(r"Booting 'first' in \d seconds")
@@ -295,7 +287,7 @@ def test_hidden_style_boots_the_default_without_showing_anything(hidden_disks, m
 
 def test_hidden_style_shows_nothing_until_a_key(hidden_disks, menu_vm):
     vm = menu_vm(hidden_disks(60))
-    wait_log(vm, "2 boot targets")
+    vm.wait_log("2 boot targets")
     time.sleep(4)
     assert "Keys:" not in vm.console() and " seconds" not in vm.console()
     assert "hidden one" not in vm.console()
@@ -368,7 +360,7 @@ def test_a_usb_stick_plugged_in_adds_its_targets_and_pulled_out_removes_them(
 def test_ctrl_alt_del_unmounts_and_restarts(targets_disk, menu_vm, where):
     vm = menu_vm([targets_disk(["first"])])
     vm.wait_menu()
-    wait_log(vm, "mounted vda")
+    vm.wait_log("mounted vda")
     if where == "shell":
         vm.send("c")
         vm.expect(re.escape("kexec-loader> "))

@@ -261,6 +261,13 @@ class VM:
             return ""
         return plain(self.debug_path.read_text(encoding="utf-8", errors="replace"))
 
+    def wait_log(self, text, timeout=BOOT_TIMEOUT):
+        """Waits until the debug log contains `text`."""
+        deadline = time.monotonic() + timeout
+        while text not in self.debug_log():
+            assert time.monotonic() < deadline, f"no {text!r} in the debug log" + self.tail()
+            time.sleep(0.2)
+
     def tail(self, chars=3000):
         return (f"\n--- console (ttyS0), last {chars} characters ---\n{self.console()[-chars:]}"
                 f"\n--- debug log (ttyS1), last {chars} characters ---\n{self.debug_log()[-chars:]}"
