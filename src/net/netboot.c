@@ -96,9 +96,9 @@ static void read_uuid(void)
 	for (int i = 0, k = 0; i < 16; i++, k += 2) {
 		if (N.uuid[k] == '-')
 			k++;
-		unsigned v;
-		sscanf(N.uuid + k, "%2x", &v);
-		N.uuid_raw[i] = (uint8_t)v;
+		/* strtoul on two digits, not sscanf: sscanf pulls 90 KB of glibc in */
+		char pair[3] = {N.uuid[k], N.uuid[k] ? N.uuid[k + 1] : 0, 0};
+		N.uuid_raw[i] = (uint8_t)strtoul(pair, NULL, 16);
 	}
 	N.have_uuid = true;
 }
