@@ -65,13 +65,17 @@ def select(vm, title):
     """Moves the selection to `title` and waits until the menu shows it selected."""
     deadline = time.monotonic() + BOOT_TIMEOUT
     while True:
-        if "Keys:" not in vm.screen():  # a drawing read only in part
+        assert time.monotonic() < deadline, f"could not select {title!r}" + vm.tail()
+        # One reading of the screen, judged only when whole: a second reading may
+        # already hold the next drawing, cut short.
+        screen = vm.screen()
+        rows = menu_list(screen)
+        titles = [t for _, t in rows]
+        if "Keys:" not in screen or title not in titles:
             vm.wait_menu()
-        rows = menu_list(vm.screen())
+            continue
         if (True, title) in rows:
             return
-        assert time.monotonic() < deadline, f"could not select {title!r}" + vm.tail()
-        titles = [t for _, t in rows]
         vm.send("\x1b[H", *["down"] * titles.index(title))
         vm.wait_menu()
 
