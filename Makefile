@@ -55,13 +55,13 @@ $(B)/libkl-test.a: $(TEST_OBJ)
 
 # The tests link libzstd as the binary does: statically, with our stand-ins
 # for its legacy decoders (src/boot/zstd_nolegacy.c) in place of its own.
-ZSTD_STUBS := $(B)/tobj/boot/zstd_nolegacy.o
+ZSTD_NOLEGACY := $(B)/tobj/boot/zstd_nolegacy.o
 
 # A test's header dependencies are kept under its source's path, so that a
 # test moved to another folder does not leave a rule naming its old place.
 $(B)/unit/%: %.c $(B)/libkl-test.a
 	@mkdir -p $(@D) $(dir $(B)/dep/$<)
-	$(CC) $(CFLAGS_TEST) -MF $(B)/dep/$<.d -Itests/unit $< $(B)/libkl-test.a $(ZSTD_STUBS) -lcmocka -lz -llzma -l:libzstd.a -lnettle -o $@
+	$(CC) $(CFLAGS_TEST) -MF $(B)/dep/$<.d -Itests/unit $< $(B)/libkl-test.a $(ZSTD_NOLEGACY) -lcmocka -lz -llzma -l:libzstd.a -lnettle -o $@
 
 unit: $(UNIT_BIN)
 	@tools/run-unit $(UNIT_BIN)

@@ -49,7 +49,7 @@ struct kmod {
 	bool parallel;
 	pthread_mutex_t lock;
 	pthread_cond_t done; /* a module left MOD_LOADING */
-	struct strlist todo; /* modaliases for the threads */
+	struct strlist queue; /* modaliases waiting for a coldplug thread */
 	size_t next;
 };
 
@@ -540,7 +540,7 @@ static void coldplug_modalias(struct kmod *km, int dirfd, int *count)
 		return;
 	char *alias = str_trim(text);
 	if (*alias) {
-		sl_push(&km->todo, alias);
+		sl_push(&km->queue, alias);
 		(*count)++;
 	}
 	free(text);
@@ -586,8 +586,8 @@ static void *coldplug_worker(void *arg)
 	struct kmod *km = w->km;
 	thread_no = w->no;
 	pthread_mutex_lock(&km->lock);
-	while (km->next < km->todo.n)
-		kmod_load_alias(km, km->todo.v[km->next++]);
+	while (km->next < km->queue.n)
+		kmod_load_alias(km, km->queue.v[km->next++]);
 	pthread_mutex_unlock(&km->lock);
 	return NULL;
 }
@@ -595,7 +595,7 @@ static void *coldplug_worker(void *arg)
 /* The devices' modaliases are read first; then threads load their modules,
  * each module once, after its dependencies (a thread that needs a module
  * another is loading waits for it). Without threads, one after another. */
-static void load_todo(struct kmod *km)
+static void load_queue(struct kmod *km)
 {
 	pthread_t t[COLDPLUG_THREADS];
 	struct worker w[COLDPLUG_THREADS];
@@ -605,7 +605,7 @@ static void load_todo(struct kmod *km)
 	km->next = 0;
 	km->parallel = true;
 	pthread_mutex_lock(&km->lock);
-	for (; n < COLDPLUG_THREADS && n < km->todo.n; n++) {
+	for (; n < COLDPLUG_THREADS && n < km->queue.n; n++) {
 		w[n] = (struct worker){km, (int)n + 1};
 		if (pthread_create(&t[n], NULL, coldplug_worker, &w[n]) != 0)
 			break;
@@ -616,9 +616,9 @@ static void load_todo(struct kmod *km)
 	km->parallel = false;
 	pthread_cond_destroy(&km->done);
 	pthread_mutex_destroy(&km->lock);
-	while (km->next < km->todo.n) /* no thread could start */
-		kmod_load_alias(km, km->todo.v[km->next++]);
-	sl_free(&km->todo);
+	while (km->next < km->queue.n) /* no thread could start */
+		kmod_load_alias(km, km->queue.v[km->next++]);
+	sl_free(&km->queue);
 }
 
 int kmod_coldplug(struct kmod *km, const char *devices)
@@ -637,7 +637,7 @@ int kmod_coldplug(struct kmod *km, const char *devices)
 		before = count;
 		count = 0;
 		coldplug_dir(km, fd, 0, &count);
-		load_todo(km);
+		load_queue(km);
 	}
 	return count;
 }
