@@ -44,8 +44,7 @@ int plan_add(struct kexec_plan *p, const struct memmap *mm, const void *buf, siz
 		*err = xasprintf("%s does not fit: kexec takes at most %d pieces (kernel parts, "
 				 "modules and boot information)", what, PLAN_MAX_SEGS);
 	else if (!memmap_is_ram(mm, mem, end - mem))
-		*err = xasprintf("%s needs 0x%" PRIx64 "-0x%" PRIx64 ", which is not all RAM on "
-				 "this machine", what, addr, addr + memsz - 1);
+		*err = memmap_explain(mm, what, addr, memsz);
 	else if ((o = overlapping(p, mem, end)))
 		*err = xasprintf("%s (0x%" PRIx64 "-0x%" PRIx64 ") overlaps %s (0x%" PRIx64
 				 "-0x%" PRIx64 ")", what, addr, addr + memsz - 1, o->what, o->mem,

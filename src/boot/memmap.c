@@ -117,6 +117,87 @@ bool memmap_is_ram(const struct memmap *mm, uint64_t addr, uint64_t len)
 	return len == 0 || memmap_ram_end(mm, addr) >= addr + len;
 }
 
+static const char *type_phrase(uint32_t type)
+{
+	switch (type) {
+	case MM_ACPI: return "holds the ACPI tables";
+	case MM_NVS: return "is ACPI non-volatile storage";
+	case MM_UNUSABLE: return "is memory the firmware marks unusable";
+	case MM_PMEM: case 12: return "is persistent memory, not RAM";
+	default: return "is reserved by the firmware";
+	}
+}
+
+/* "16 MiB", or "12 KiB" below a MiB (rounded up: it is what must fit). */
+static char *size_phrase(uint64_t n)
+{
+	if (n >= 0x100000)
+		return xasprintf("%" PRIu64 " MiB", (n + 0xfffff) >> 20);
+	return xasprintf("%" PRIu64 " KiB", (n + 1023) >> 10);
+}
+
+/* The first part of [addr, end) that is not RAM: *what_is says what it is. */
+static void first_gap(const struct memmap *mm, uint64_t addr, uint64_t end, uint64_t *gs,
+		      uint64_t *ge, const char **what_is)
+{
+	uint64_t hole = memmap_ram_end(mm, addr);
+	*gs = end;
+	for (size_t i = 0; i < mm->n; i++) {
+		const struct mm_entry *e = &mm->v[i];
+		uint64_t s = e->addr > addr ? e->addr : addr, t = e->addr + e->len;
+		if (e->type != MM_RAM && s < end && addr < t && s < *gs) {
+			*gs = s;
+			*ge = t < end ? t : end;
+			*what_is = type_phrase(e->type);
+		}
+	}
+	if (hole >= *gs || hole >= end)
+		return;
+	/* nothing at all there, up to the next entry */
+	*gs = hole;
+	*ge = end;
+	for (size_t i = 0; i < mm->n; i++)
+		if (mm->v[i].addr > hole && mm->v[i].addr < *ge)
+			*ge = mm->v[i].addr;
+	*what_is = "is no memory at all";
+}
+
+char *memmap_explain(const struct memmap *mm, const char *what, uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len, gs, ge = end, total = 0;
+	const char *what_is = "is not RAM";
+	first_gap(mm, addr, end, &gs, &ge, &what_is);
+	char *size = size_phrase(len), *ram = xstrdup(""), *all;
+	size_t runs = 0;
+	/* the RAM runs, adjacent entries merged */
+	for (size_t i = 0; i < mm->n; i++) {
+		if (mm->v[i].type != MM_RAM)
+			continue;
+		uint64_t s = mm->v[i].addr, t = memmap_ram_end(mm, s);
+		total += mm->v[i].len;
+		if (i > 0 && mm->v[i - 1].type == MM_RAM && mm->v[i - 1].addr + mm->v[i - 1].len == s)
+			continue; /* inside a run listed already */
+		char *more = ++runs > 6 ? xstrdup(runs == 7 ? ", …" : "")
+				 : xasprintf("%s0x%" PRIx64 "-0x%" PRIx64, runs > 1 ? ", " : "", s, t - 1);
+		char *joined = xasprintf("%s%s", ram, more);
+		free(ram);
+		free(more);
+		ram = joined;
+	}
+	char *total_s = size_phrase(total);
+	if (runs)
+		all = xasprintf("%s needs 0x%" PRIx64 "-0x%" PRIx64 " (%s), but 0x%" PRIx64 "-0x%" PRIx64
+				" %s; this machine's RAM is %s (%s in all)", what, addr, end - 1, size,
+				gs, ge - 1, what_is, ram, total_s);
+	else
+		all = xasprintf("%s needs 0x%" PRIx64 "-0x%" PRIx64 " (%s), but the memory map lists "
+				"no RAM at all", what, addr, end - 1, size);
+	free(size);
+	free(ram);
+	free(total_s);
+	return all;
+}
+
 void memmap_basic(const struct memmap *mm, uint32_t *lower_kib, uint32_t *upper_kib)
 {
 	uint64_t low = memmap_ram_end(mm, 0);

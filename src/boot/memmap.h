@@ -28,6 +28,12 @@ void memmap_add(struct memmap *mm, uint64_t addr, uint64_t len, uint32_t type);
 void memmap_free(struct memmap *mm);
 /* True when [addr, addr+len) is RAM all the way (adjacent RAM entries count). */
 bool memmap_is_ram(const struct memmap *mm, uint64_t addr, uint64_t len);
+/* Why `what` cannot go at [addr, addr+len): the first part of that range that
+ * is not RAM and what it is, then the machine's RAM, e.g. "the kernel needs
+ * 0x40000000-0x40ffffff (16 MiB), but 0x40000000-0x40ffffff is no memory at
+ * all; this machine's RAM is 0x0-0x9fbff, 0x100000-0x3ffdffff (1023 MiB in
+ * all)". For a range memmap_is_ram() refuses; free the result. */
+char *memmap_explain(const struct memmap *mm, const char *what, uint64_t addr, uint64_t len);
 /* Multiboot mem_lower / mem_upper in KiB: RAM from 0 (at most 640 KiB) and
  * the contiguous RAM from 1 MiB. */
 void memmap_basic(const struct memmap *mm, uint32_t *lower_kib, uint32_t *upper_kib);

@@ -121,8 +121,7 @@ static int load_kernel(struct kexec_plan *p, const struct boot_env *env, const u
 			end = pc[j].addr + pc[j].memsz;
 		}
 		if (!memmap_is_ram(env->mm, pc[i].addr, end - pc[i].addr)) {
-			*err = xasprintf("the kernel wants 0x%" PRIx64 "-0x%" PRIx64 ", which is not "
-					 "all RAM on this machine", pc[i].addr, end - 1);
+			*err = memmap_explain(env->mm, "the kernel", pc[i].addr, end - pc[i].addr);
 			return -1;
 		}
 		uint64_t flen = pc[j - 1].addr + pc[j - 1].filesz - pc[i].addr;
