@@ -365,6 +365,44 @@ static enum kernel_kind detect(const struct target *t, const struct boot_opts *o
 
 static int load(const struct target *t, const struct boot_opts *o, char **err);
 
+/* Whether the running kernel uses 5-level paging: it lists "la57" among the
+ * CPU's flags only then. The first CPU's lines are enough. */
+static bool five_level_paging(void)
+{
+	char text[16384];
+	int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = 0;
+	for (const char *p = text; (p = strstr(p, " la57")); p += 5)
+		if (p[5] == ' ' || p[5] == '\n' || !p[5])
+			return true;
+	return false;
+}
+
+/* Says why kexec_file_load does not take the kernel in fd (r: its error, or
+ * 0 when it was not tried, its header being one it refuses) and that
+ * kexec_load starts it instead, as GRUB starts any bzImage. */
+static void log_kexec_load_instead(const struct target *t, int fd, int r, const char *why)
+{
+	if (r && r != -ENOEXEC) {
+		log_info("%s: loading it with kexec_load instead", why ? why : "kexec_file_load failed");
+		return;
+	}
+	unsigned char head[0x240];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+	const char *reason = n > 0 ? kernel_file_load_refusal(head, (size_t)n, five_level_paging())
+				   : NULL;
+	char *w = where(t, t->kernel);
+	log_info("kexec_file_load %s %s: %s; loading it with kexec_load and the 32-bit boot "
+		 "protocol instead", r ? "refused" : "would refuse", w,
+		 reason ? reason : "its header is not one the running kernel takes");
+	free(w);
+}
+
 /* With a recovery point: running out of memory anywhere in loading ends
  * the load with a message; PID 1 goes back to the menu. */
 static int load_guarded(const struct target *t, const struct boot_opts *o, char **err)
@@ -417,7 +455,7 @@ static int load(const struct target *t, const struct boot_opts *o, char **err)
 			 * such kernels through the 32-bit protocol, and so does kexec_load. */
 			char *why = *err;
 			*err = NULL;
-			log_info("%s: using kexec_load", why ? why : "kexec_file_load failed");
+			log_kexec_load_instead(t, unpacked >= 0 ? unpacked : fd, r, why);
 			r = load_planned(t, o, KK_LINUX32, err);
 			if (r < 0 && *err && why) {
 				char *both = xasprintf("%s; with kexec_load: %s", why, *err);
@@ -435,6 +473,8 @@ static int load(const struct target *t, const struct boot_opts *o, char **err)
 				 secure_boot_kexec_load_refusal(secure_boot_current()));
 		free(w);
 	} else {
+		if (k == KK_LINUX32)
+			log_kexec_load_instead(t, fd, 0, NULL);
 		r = load_planned(t, o, k == KK_LINUX64 ? KK_LINUX32 : k, err);
 	}
 	close(fd);

@@ -333,6 +333,26 @@ static const char *describe(const unsigned char *d, size_t len)
 	return text == n ? "a text file" : "data of an unknown kind";
 }
 
+const char *kernel_file_load_refusal(const unsigned char *d, size_t len, bool five_level)
+{
+	if (len < 0x240 || get16(d + 0x1fe) != 0xAA55 || memcmp(d + 0x202, "HdrS", 4))
+		return "it is not a bzImage";
+	uint16_t xlf = get16(d + 0x236);
+	if (get16(d + 0x206) < 0x20c)
+		return "its boot protocol is older than 2.12";
+	if (!(d[0x211] & 1))
+		return "it loads below 1 MiB";
+	if (!(xlf & 1))
+		return "it has no 64-bit entry point (XLF_KERNEL_64 is not set in its header)";
+	if (!(xlf & 2))
+		return "its header does not let it be loaded above 4 GiB "
+		       "(XLF_CAN_BE_LOADED_ABOVE_4G is not set)";
+	if (five_level && !(xlf & 0x20))
+		return "its header does not say it can be started with 5-level paging "
+		       "(XLF_5LEVEL is not set), and the running kernel uses 5-level paging";
+	return NULL;
+}
+
 enum kernel_kind kernel_detect(const unsigned char *d, size_t len, char **what)
 {
 	if (what)

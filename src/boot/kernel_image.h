@@ -21,6 +21,13 @@ enum kernel_kind {
  * Multiboot 1 and a Multiboot 2 header (Xen) is KK_MULTIBOOT1. */
 enum kernel_kind kernel_detect(const unsigned char *data, size_t len, char **what);
 
+/* Why the running kernel's kexec_file_load (its bzImage64 loader, the only
+ * one x86 has) refuses the bzImage in data, read from the header as that
+ * loader reads it: a phrase ("it has no 64-bit entry point …"), or NULL when
+ * the header gives no reason. five_level: the running kernel uses 5-level
+ * paging, and then wants kernels that say they can start under it. */
+const char *kernel_file_load_refusal(const unsigned char *data, size_t len, bool five_level);
+
 #define MB1_MAGIC 0x1BADB002u
 #define MB2_MAGIC 0xE85250D6u
 #define MB1_SEARCH 8192

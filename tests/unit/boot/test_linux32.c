@@ -132,6 +132,36 @@ static void errors(void **state)
 	free(k);
 }
 
+/* A kernel kexec_file_load refuses is named with the header field that makes
+ * it refuse; kexec_load's 32-bit protocol still plans it. */
+static void file_load_refusals(void **state)
+{
+	size_t len;
+	/* Debian's kernels say 0x7f; without XLF_5LEVEL (kernels before 4.14) they
+	 * are still tried with kexec_file_load first, which refuses them only when
+	 * the running kernel uses 5-level paging */
+	unsigned char *k = make_bzimage(0x1000, &len, 0x7f & ~0x20);
+	assert_int_equal(kernel_detect(k, len, NULL), KK_LINUX64);
+	assert_null(kernel_file_load_refusal(k, len, false));
+	assert_non_null(strstr(kernel_file_load_refusal(k, len, true), "5-level paging (XLF_5LEVEL"));
+	struct boot_blob kb = { "/vmlinuz", k, len, "console=ttyS0", false };
+	assert_int_equal(plan_linux32(&kb, NULL, 0, &env, &plan, &err), 0);
+	assert_null(err);
+	put16(k + 0x236, 0x7f);
+	assert_null(kernel_file_load_refusal(k, len, true));
+	put16(k + 0x236, 0x7e);
+	assert_non_null(strstr(kernel_file_load_refusal(k, len, false), "no 64-bit entry point"));
+	put16(k + 0x236, 0x7d);
+	assert_non_null(strstr(kernel_file_load_refusal(k, len, false), "above 4 GiB"));
+	put16(k + 0x236, 0x7f);
+	k[0x211] = 0;
+	assert_non_null(strstr(kernel_file_load_refusal(k, len, false), "below 1 MiB"));
+	put16(k + 0x206, 0x20b);
+	assert_non_null(strstr(kernel_file_load_refusal(k, len, false), "older than 2.12"));
+	assert_non_null(strstr(kernel_file_load_refusal(k, 0x100, false), "not a bzImage"));
+	free(k);
+}
+
 static void detection(void **state)
 {
 	size_t len;
@@ -175,6 +205,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(relocated_when_preferred_address_is_taken, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(errors, plan_setup, plan_teardown),
 		cmocka_unit_test_setup_teardown(detection, plan_setup, plan_teardown),
+		cmocka_unit_test_setup_teardown(file_load_refusals, plan_setup, plan_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
