@@ -128,12 +128,13 @@ static const char *type_phrase(uint32_t type)
 	}
 }
 
-/* "16 MiB", or "12 KiB" below a MiB (rounded up: it is what must fit). */
-static char *size_phrase(uint64_t n)
+/* "16 MiB", or "12 KiB" below a MiB; what must fit is rounded up (up), what
+ * there is rounded down. */
+static char *size_phrase(uint64_t n, bool up)
 {
 	if (n >= 0x100000)
-		return xasprintf("%" PRIu64 " MiB", (n + 0xfffff) >> 20);
-	return xasprintf("%" PRIu64 " KiB", (n + 1023) >> 10);
+		return xasprintf("%" PRIu64 " MiB", (n + (up ? 0xfffff : 0)) >> 20);
+	return xasprintf("%" PRIu64 " KiB", (n + (up ? 1023 : 0)) >> 10);
 }
 
 /* The first part of [addr, end) that is not RAM: *what_is says what it is. */
@@ -167,7 +168,7 @@ char *memmap_explain(const struct memmap *mm, const char *what, uint64_t addr, u
 	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len, gs, ge = end, total = 0;
 	const char *what_is = "is not RAM";
 	first_gap(mm, addr, end, &gs, &ge, &what_is);
-	char *size = size_phrase(len), *ram = xstrdup(""), *all;
+	char *size = size_phrase(len, true), *ram = xstrdup(""), *all;
 	size_t runs = 0;
 	/* the RAM runs, adjacent entries merged */
 	for (size_t i = 0; i < mm->n; i++) {
@@ -184,7 +185,7 @@ char *memmap_explain(const struct memmap *mm, const char *what, uint64_t addr, u
 		free(more);
 		ram = joined;
 	}
-	char *total_s = size_phrase(total);
+	char *total_s = size_phrase(total, false);
 	if (runs)
 		all = xasprintf("%s needs 0x%" PRIx64 "-0x%" PRIx64 " (%s), but 0x%" PRIx64 "-0x%" PRIx64
 				" %s; this machine's RAM is %s (%s in all)", what, addr, end - 1, size,

@@ -50,7 +50,7 @@ static void refusals(void **state)
 	assert_string_equal(err, "hole needs 0xfff000-0x1000fff (8 KiB), but 0x1000000-0x1000fff "
 				 "is reserved by the firmware; this machine's RAM is 0x0-0x9fbff, "
 				 "0x100000-0xffffff, 0x1001000-0xfffffff, 0x100000000-0x13fffffff "
-				 "(1280 MiB in all)");
+				 "(1279 MiB in all)");
 	free(err);
 	/* beyond the RAM below 4 GiB: nothing there, up to the RAM above it */
 	assert_int_equal(plan_add(&p, &mm, bytes, 100, 0xfff0000, 0x20000, NULL, "top", &err), -1);

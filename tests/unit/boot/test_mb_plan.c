@@ -472,13 +472,13 @@ static void malformed_kernels(void **state)
 	unsigned char *e = make_elf(32, 0xf0000, 0xf0000, 0xf0000, 0x100, 0x100, 1, &len);
 	expect_error(e, len, "/bad: the kernel needs 0xf0000-0xf00ff (1 KiB), but 0xf0000-0xf00ff "
 			     "is reserved by the firmware; this machine's RAM is 0x0-0x9f7ff, "
-			     "0x100000-0x7ffffff (128 MiB in all)");
+			     "0x100000-0x7ffffff (127 MiB in all)");
 	free(e);
 	/* beyond the machine's RAM: the file, the range, what is there, the RAM */
 	e = make_elf(32, 0x40000000, 0x40000000, 0x40000000, 0x100, 0x1000000, 1, &len);
 	expect_error(e, len, "/bad: the kernel needs 0x40000000-0x40ffffff (16 MiB), but "
 			     "0x40000000-0x40ffffff is no memory at all; this machine's RAM is "
-			     "0x0-0x9f7ff, 0x100000-0x7ffffff (128 MiB in all)");
+			     "0x0-0x9f7ff, 0x100000-0x7ffffff (127 MiB in all)");
 	free(e);
 	/* larger than the RAM from 1 MiB: it runs into the ACPI tables, then nothing */
 	e = make_elf(32, 0x100000, 0x100000, 0x100000, 0x100, 0x10000000, 1, &len);
