@@ -485,6 +485,11 @@ static void malformed_kernels(void **state)
 	expect_error(e, len, "the kernel needs 0x100000-0x100fffff (256 MiB), but "
 			     "0x8000000-0x801ffff holds the ACPI tables");
 	free(e);
+	/* an a.out kludge kernel whose bss runs past the RAM from 1 MiB */
+	k = make_aout(&len, 0x9000000);
+	expect_error(k, len, "/bad: the kernel needs 0x100200-0x8ffffff (143 MiB), but "
+			     "0x8000000-0x801ffff holds the ACPI tables; this machine's RAM is");
+	free(k);
 	/* above 4 GiB */
 	e = make_elf(64, 0x100000000ull, 0x100000000ull, 0x100000000ull, 0x100, 0x100, 1, &len);
 	expect_error(e, len, "4 GiB");
