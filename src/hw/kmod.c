@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "depmod.h"
 #include "modinfo.h"
+#include "modparams.h"
 #include "log.h"
 #include "util.h"
 
@@ -41,6 +42,7 @@ int (*kmod_finit_module)(int fd, const char *params, int flags) = sys_finit_modu
 struct kmod {
 	struct depmod db; /* what the modules directory holds */
 	char *sysfs;
+	char *cmdline; /* the kernel command line: MODULE.PARAM=VALUE words */
 	struct index seen; /* modaliases matched already -> how many modules */
 	kmod_options_fn options;
 	void *options_ctx;
@@ -50,7 +52,8 @@ struct kmod {
 	pthread_mutex_t lock;
 	pthread_cond_t done; /* a module left MOD_LOADING */
 	struct strlist queue; /* modaliases waiting for a coldplug thread */
-	size_t next;
+	size_t next, end; /* the entries the threads take now */
+	bool needs_only; /* the first round: only what the modules need */
 };
 
 static __thread int thread_no; /* 0: the main thread; coldplug threads count from 1 */
@@ -83,6 +86,7 @@ struct kmod *kmod_open_running(void)
 	char *dir = xasprintf("/lib/modules/%s", u.release);
 	struct kmod *km = kmod_open(dir);
 	free(dir);
+	km->cmdline = read_line_file("/proc/cmdline");
 	return km;
 }
 
@@ -93,6 +97,7 @@ void kmod_close(struct kmod *km)
 	depmod_free(&km->db);
 	index_free(&km->seen);
 	free(km->sysfs);
+	free(km->cmdline);
 	free(km);
 }
 
@@ -113,6 +118,12 @@ void kmod_set_options(struct kmod *km, kmod_options_fn options, void *ctx)
 		if (params && *params)
 			apply_params(km, m->name, params, true);
 	}
+}
+
+void kmod_set_cmdline(struct kmod *km, const char *cmdline)
+{
+	free(km->cmdline);
+	km->cmdline = cmdline ? xstrdup(cmdline) : NULL;
 }
 
 void kmod_set_sysfs(struct kmod *km, const char *sysfs)
@@ -239,28 +250,31 @@ static void apply_params(struct kmod *km, const char *module, const char *params
 /* finit_module on an open module file. 0 or -errno; logs unless quiet. */
 static int insert_fd(struct kmod *km, const char *name, const char *path, int fd, bool quiet)
 {
-	const char *params = km->options ? km->options(name, km->options_ctx) : NULL;
+	/* a copy: other threads may call the options callback while this one loads */
+	char *params = modparams_join(km->cmdline, name,
+				      km->options ? km->options(name, km->options_ctx) : NULL);
 	int flags = module_is_compressed(path) ? MODULE_INIT_COMPRESSED_FILE : 0;
 	if (km->parallel)
 		pthread_mutex_unlock(&km->lock);
-	int rc = kmod_finit_module(fd, params ? params : "", flags), e = errno;
+	int rc = kmod_finit_module(fd, params, flags), e = errno;
 	if (km->parallel)
 		pthread_mutex_lock(&km->lock);
-	if (rc < 0) {
-		if (e == EEXIST) {
-			log_debug("module %s was loaded already", name);
-			if (params && *params)
-				apply_params(km, name, params, true);
-			return 0;
-		}
+	int r = 0;
+	if (rc < 0 && e == EEXIST) {
+		log_debug("module %s was loaded already", name);
+		if (*params)
+			apply_params(km, name, params, true);
+	} else if (rc < 0) {
 		if (!quiet)
 			warn_failed(name, path, e);
-		return -e;
+		r = -e;
+	} else {
+		log_info("loaded module %s", name);
+		if (*params)
+			apply_params(km, name, params, false);
 	}
-	log_info("loaded module %s", name);
-	if (params && *params)
-		apply_params(km, name, params, false);
-	return 0;
+	free(params);
+	return r;
 }
 
 static int open_module(struct kmod *km, int dirfd, const char *name, const char *path)
@@ -375,8 +389,8 @@ static bool alias_matches(const struct alias *a, const char *modalias)
 	       fnmatch(a->pattern, modalias, 0) == 0;
 }
 
-/* Loads each module with a matching alias once; returns how many matched. */
-static int load_matching(struct kmod *km, const char *modalias, int *first_err)
+/* The modules with an alias matching, each once (caller frees). */
+static size_t *matching(struct kmod *km, const char *modalias, size_t *count)
 {
 	size_t *found = NULL, n = 0;
 	for (size_t k = 0; k < km->db.n_aliases; k++) {
@@ -391,6 +405,14 @@ static int load_matching(struct kmod *km, const char *modalias, int *first_err)
 			found[n++] = a->mod;
 		}
 	}
+	*count = n;
+	return found;
+}
+
+/* Loads each module with a matching alias once; returns how many matched. */
+static int load_matching(struct kmod *km, const char *modalias, int *first_err)
+{
+	size_t n, *found = matching(km, modalias, &n);
 	for (size_t j = 0; j < n; j++) {
 		int r = load_index(km, found[j]);
 		if (r < 0 && *first_err == 0)
@@ -408,6 +430,25 @@ int kmod_load_alias(struct kmod *km, const char *modalias)
 	int err = 0, n = load_matching(km, modalias, &err);
 	index_put(&km->seen, modalias, (size_t)n);
 	return n;
+}
+
+/* What the modules for a device need before them (their "pre" soft
+ * dependencies and dependencies), not the modules. A failure is told when
+ * the module itself is loaded. */
+static void load_alias_needs(struct kmod *km, const char *modalias)
+{
+	if (index_find(&km->seen, modalias))
+		return;
+	size_t n, *found = matching(km, modalias, &n);
+	for (size_t j = 0; j < n; j++) {
+		size_t i = found[j];
+		if (km->db.mods[i].state != MOD_NEW || !km->db.mods[i].path)
+			continue;
+		load_softdeps(km, i, true);
+		for (size_t k = 0; k < km->db.mods[i].n_deps; k++)
+			load_index(km, km->db.mods[i].deps[k]);
+	}
+	free(found);
 }
 
 /* ---- loading files ---- */
@@ -586,26 +627,28 @@ static void *coldplug_worker(void *arg)
 	struct kmod *km = w->km;
 	thread_no = w->no;
 	pthread_mutex_lock(&km->lock);
-	while (km->next < km->queue.n)
-		kmod_load_alias(km, km->queue.v[km->next++]);
+	while (km->next < km->end) {
+		const char *alias = km->queue.v[km->next++];
+		if (km->needs_only)
+			load_alias_needs(km, alias);
+		else
+			kmod_load_alias(km, alias);
+	}
 	pthread_mutex_unlock(&km->lock);
 	return NULL;
 }
 
-/* The devices' modaliases are read first; then threads load their modules,
- * each module once, after its dependencies (a thread that needs a module
- * another is loading waits for it). Without threads, one after another. */
-static void load_queue(struct kmod *km)
+/* Runs the coldplug threads over queue entries [from, to); returns how many
+ * started (the entries no thread took are at km->next). */
+static size_t run_workers(struct kmod *km, size_t from, size_t to)
 {
 	pthread_t t[COLDPLUG_THREADS];
 	struct worker w[COLDPLUG_THREADS];
 	size_t n = 0;
-	pthread_mutex_init(&km->lock, NULL);
-	pthread_cond_init(&km->done, NULL);
-	km->next = 0;
-	km->parallel = true;
+	km->next = from;
+	km->end = to;
 	pthread_mutex_lock(&km->lock);
-	for (; n < COLDPLUG_THREADS && n < km->queue.n; n++) {
+	for (; n < COLDPLUG_THREADS && n < to - from; n++) {
 		w[n] = (struct worker){km, (int)n + 1};
 		if (pthread_create(&t[n], NULL, coldplug_worker, &w[n]) != 0)
 			break;
@@ -613,10 +656,75 @@ static void load_queue(struct kmod *km)
 	pthread_mutex_unlock(&km->lock);
 	for (size_t i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
+	return n;
+}
+
+/* Which modules coldplug starts first. One processor can only share its time
+ * among the drivers loading, but much of what some drivers start is waiting:
+ * a USB host controller's hubs find their devices one port after another,
+ * each after a debounce time and a reset (about 0.15 s a device), and a
+ * storage controller resets its links or waits for its controller to come
+ * ready. Started first, those waits overlap the loading of the others. */
+static int coldplug_rank(const char *modalias)
+{
+	if (!str_starts(modalias, "pci:"))
+		return 2;
+	/* the class, "bcXXscYY", is the only lower-case "bc" in a PCI modalias */
+	const char *bc = strstr(modalias, "bc");
+	if (!bc)
+		return 2;
+	if (str_starts(bc, "bc0Csc03"))
+		return 0; /* USB host controller */
+	if (str_starts(bc, "bc01"))
+		return 1; /* mass storage controller */
+	return 2;
+}
+
+/* Sorts the queue by rank; returns how many entries have rank 0. */
+static size_t rank_queue(struct strlist *q)
+{
+	struct strlist sorted = {0};
+	size_t first = 0;
+	for (int rank = 0; rank <= 2; rank++) {
+		for (size_t i = 0; i < q->n; i++)
+			if (coldplug_rank(q->v[i]) == rank)
+				sl_push(&sorted, q->v[i]);
+		if (rank == 0)
+			first = sorted.n;
+	}
+	sl_free(q);
+	*q = sorted;
+	return first;
+}
+
+/* The devices' modaliases are read first; then threads load their modules,
+ * each module once, after its dependencies (a thread that needs a module
+ * another is loading waits for it). Without threads, one after another.
+ *
+ * What the modules need is loaded before any of them: the kernel finishes
+ * every driver's pending background work (an NVMe controller coming ready,
+ * SATA links resetting, disks being probed) before a module load returns,
+ * so a library loaded after some drivers started would wait for their
+ * devices, and the drivers that need it (xHCI after usbcore) with it. Then
+ * the USB host controllers' drivers, alone: with the processor to
+ * themselves they start their hubs at once, and the hubs find their devices
+ * while the other drivers load. */
+static void load_queue(struct kmod *km)
+{
+	size_t usb = rank_queue(&km->queue), n = km->queue.n;
+	pthread_mutex_init(&km->lock, NULL);
+	pthread_cond_init(&km->done, NULL);
+	km->parallel = true;
+	km->needs_only = true;
+	run_workers(km, 0, n);
+	km->needs_only = false;
+	run_workers(km, 0, usb);
+	if (km->next == usb)
+		run_workers(km, usb, n);
 	km->parallel = false;
 	pthread_cond_destroy(&km->done);
 	pthread_mutex_destroy(&km->lock);
-	while (km->next < km->queue.n) /* no thread could start */
+	while (km->next < n) /* no thread could start */
 		kmod_load_alias(km, km->queue.v[km->next++]);
 	sl_free(&km->queue);
 }

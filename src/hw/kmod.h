@@ -43,6 +43,10 @@ void kmod_close(struct kmod *km);
  * written to its sysfs parameters where the kernel allows, else a warning.
  * Either way each parameter is then logged as the kernel reports it. */
 void kmod_set_options(struct kmod *km, kmod_options_fn options, void *ctx);
+/* The kernel command line whose MODULE.PARAM=VALUE words modules get, after
+ * kexec-loader's defaults and before the options (modparams.h);
+ * kmod_open_running reads /proc/cmdline, kmod_open starts with none. */
+void kmod_set_cmdline(struct kmod *km, const char *cmdline);
 /* Where sysfs is ("/sys" unless tests say otherwise): after a module with
  * options loads, each parameter is logged with the value the kernel
  * reports in SYSFS/module/NAME/parameters/PARAM. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,10 +63,14 @@ static int fake_finit(int fd, const char *params, int flags)
 			return -1;
 		}
 	}
+	/* coldplug's threads call this at the same time */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&lock);
 	assert_true(n_calls < ARRAY_SIZE(calls));
 	snprintf(calls[n_calls].file, sizeof(calls[n_calls].file), "%s", base);
 	snprintf(calls[n_calls].params, sizeof(calls[n_calls].params), "%s", params);
 	calls[n_calls++].flags = flags;
+	pthread_mutex_unlock(&lock);
 	return 0;
 }
 
@@ -303,11 +308,71 @@ static void options_are_passed_and_reported(void **state)
 	assert_int_equal(kmod_load(km, "usb_storage"), 0);
 	assert_str(loaded(), "usbcore.ko usb-storage.ko");
 	assert_str(calls[0].params, "");
-	assert_str(calls[1].params, params);
+	/* after kexec-loader's own default for the module (modparams.h) */
+	assert_str(calls[1].params, "delay_use=0 delay_use=0 quirks=\"0781:5406:u\" hidden=1");
 	assert_true(logged("module usb_storage parameter delay_use = 0"));
 	assert_true(logged("module usb_storage parameter quirks = 0781:5406:u"));
 	assert_true(logged("module usb_storage parameter hidden: the kernel does not show its value"));
 	assert_false(logged("usbcore parameter"));
+}
+
+/* MODULE.PARAM=VALUE words of the kernel command line, as modprobe reads them:
+ * after kexec-loader's default, before kexec-loader.conf's kmod line. */
+static void command_line_parameters_are_passed(void **state)
+{
+	modules("kernel/usb-storage.ko:\nkernel/loop.ko:\nkernel/other.ko:\n", NULL, NULL, NULL);
+	kmod_set_cmdline(km, "quiet usb-storage.delay_use=2 loop.max_part=8 initrd=/a.img");
+	kmod_set_options(km, options, "quirks=1:2:u");
+	assert_int_equal(kmod_load(km, "usb_storage"), 0);
+	assert_int_equal(kmod_load(km, "loop"), 0);
+	assert_int_equal(kmod_load(km, "other"), 0);
+	assert_str(loaded(), "usb-storage.ko loop.ko other.ko");
+	assert_str(calls[0].params, "delay_use=0 delay_use=2 quirks=1:2:u");
+	assert_str(calls[1].params, "max_part=8");
+	assert_str(calls[2].params, "");
+}
+
+static size_t load_position(const char *file)
+{
+	for (size_t i = 0; i < n_calls; i++)
+		if (strcmp(calls[i].file, file) == 0)
+			return i;
+	fail_msg("%s was not loaded: %s", file, loaded());
+	return 0;
+}
+
+/* What the devices' modules need loads first, then the USB host controllers'
+ * drivers, then the others (the kernel makes a module load wait for every
+ * driver's background probing, and USB hubs find their devices slowly). */
+static void coldplug_loads_needs_then_usb_hosts_first(void **state)
+{
+	modules("kernel/e1000.ko:\n"
+		"kernel/ahci.ko: kernel/libahci.ko kernel/libata.ko kernel/scsi_mod.ko\n"
+		"kernel/libahci.ko: kernel/libata.ko kernel/scsi_mod.ko\n"
+		"kernel/libata.ko: kernel/scsi_mod.ko\nkernel/scsi_mod.ko:\n"
+		"kernel/xhci-pci.ko: kernel/xhci-hcd.ko kernel/usbcore.ko\n"
+		"kernel/xhci-hcd.ko: kernel/usbcore.ko\nkernel/usbcore.ko:\n"
+		"kernel/nvme.ko: kernel/nvme-core.ko\nkernel/nvme-core.ko:\n",
+		"alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n"
+		"alias pci:v*d*sv*sd*bc01sc06i01* ahci\n"
+		"alias pci:v*d*sv*sd*bc0Csc03i30* xhci_pci\n"
+		"alias pci:v*d*sv*sd*bc01sc08i02* nvme\n",
+		NULL, NULL);
+	/* in the order of the walk: the network card, disks, then the USB controller */
+	put("sys/devices/pci0000:00/0000:00:03.0/modalias", "pci:v00008086d0000100Esv1sd1bc02sc00i00\n");
+	put("sys/devices/pci0000:00/0000:00:04.0/modalias", "pci:v00008086d00002922sv1sd1bc01sc06i01\n");
+	put("sys/devices/pci0000:00/0000:00:05.0/modalias", "pci:v00001B36d00000010sv1sd1bc01sc08i02\n");
+	put("sys/devices/pci0000:00/0000:00:06.0/modalias", "pci:v00001B36d0000000Dsv1sd1bc0Csc03i30\n");
+	assert_int_equal(kmod_coldplug(km, at("sys/devices")), 4);
+	assert_int_equal(n_calls, 10);
+	size_t xhci = load_position("xhci-pci.ko");
+	static const char *const libs[] = {"usbcore.ko", "xhci-hcd.ko", "scsi_mod.ko", "libata.ko",
+					   "libahci.ko", "nvme-core.ko"};
+	for (size_t i = 0; i < ARRAY_SIZE(libs); i++)
+		assert_true(load_position(libs[i]) < xhci);
+	assert_true(xhci < load_position("ahci.ko"));
+	assert_true(xhci < load_position("nvme.ko"));
+	assert_true(xhci < load_position("e1000.ko"));
 }
 
 static void options_known_late_go_through_sysfs(void **state)
@@ -465,6 +530,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(already_loaded_is_success, setup, teardown),
 		cmocka_unit_test_setup_teardown(options_are_passed_and_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(options_known_late_go_through_sysfs, setup, teardown),
+		cmocka_unit_test_setup_teardown(command_line_parameters_are_passed, setup, teardown),
+		cmocka_unit_test_setup_teardown(coldplug_loads_needs_then_usb_hosts_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(folder_retries_modules_missing_symbols, setup, teardown),
 		cmocka_unit_test_setup_teardown(coldplug_reads_every_modalias, setup, teardown),
 		cmocka_unit_test_setup_teardown(modprobe_by_name_or_alias, setup, teardown),
