@@ -57,7 +57,9 @@ def test_target_on_another_disk_boots(disks, kexec_loader, index):
 def test_boot_disk_on_a_usb_stick(boot_disk, probe_initrd, kexec_loader):
     files = marker("usb.txt", 12)
     disk = boot_disk(target("usb", initrds=["/usb.img"]), {"/usb.img": probe_initrd(files)})
-    vm = kexec_loader([Disk(disk, "usb")])
+    # A module's parameter on the kernel command line, as modprobe reads them, wins over
+    # kexec-loader's own default (delay_use=0, which test_many_disks sees).
+    vm = kexec_loader([Disk(disk, "usb")], "usb-storage.delay_use=2")
     vm.wait_menu()
     log = vm.debug_log()
     # Nothing names the USB drivers: the controller's modalias and then the stick's device
@@ -65,6 +67,8 @@ def test_boot_disk_on_a_usb_stick(boot_disk, probe_initrd, kexec_loader):
     for module in ("xhci_pci", "usb_storage"):
         pattern = "loaded module " + module.replace("_", "[-_]") + r"\b"
         assert re.search(pattern, log), f"no 'loaded module {module}' in the debug log"
+    # the value read back from /sys/module/usb_storage/parameters/delay_use
+    assert "module usb_storage parameter delay_use = 2" in log
     vm.send("enter")
     report = vm.wait_probe()
     assert report.cmdline == probe_cmdline("usb")

@@ -40,5 +40,8 @@ def test_32_disks_on_four_buses_are_all_listed(images, boot_disk, tmp_path):
         log = vm.debug_log()
         for bus, prefix in (("nvme", "nvme"), ("usb", "sd"), ("scsi", "sd"), ("sata", "sd")):
             assert f"found {prefix}" in log
+        # kexec-loader's default: the sticks are scanned as soon as they appear, without
+        # usb-storage's second of waiting each (read back from /sys/module)
+        assert "module usb_storage parameter delay_use = 0" in log
     for d in disks:
         images.verify(d.path)
