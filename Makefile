@@ -10,7 +10,6 @@ CFLAGS_REL := $(CSTD) $(WARN) -Os -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 LDFLAGS_REL := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-id=none \
 	-Wl,-z,norelro
-LIBS    := -l:libz.a -l:liblzma.a -l:libzstd.a -l:libnettle.a
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The sources sit in one folder per stage (docs/architecture.md); every folder is
@@ -24,7 +23,6 @@ LIB_SRC  := $(filter-out src/app/main.c,$(SRC))
 UNIT_SRC := $(sort $(shell find tests/unit -name 'test_*.c'))
 UNIT_BIN := $(addprefix $(B)/unit/,$(basename $(notdir $(UNIT_SRC))))
 vpath test_%.c $(sort $(dir $(UNIT_SRC)))
-REL_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(SRC))
 TEST_OBJ := $(patsubst src/%.c,$(B)/tobj/%.o,$(LIB_SRC))
 # -MMD -MP: each compile writes the headers it read to a .d file beside its
 # output, so an edited header rebuilds only what includes it.
@@ -32,18 +30,46 @@ DEPS     := -MMD -MP
 CFLAGS_TEST := $(CSTD) $(WARN) -g -O1 $(SAN) $(INC) $(DEPS)
 
 .PHONY: all deps unit e2e check kernel initramfs images demo bench fuzz clean install cppcheck \
-	floppy floppy-kernel musl
+	floppy floppy-kernel
 all: $(B)/kexec-loader
 
 deps:
 	@tools/deps build
 
-$(B)/obj/%.o: src/%.c VERSION | deps
+# kexec-loader itself is built with musl, static: half the size of a static glibc
+# build (docs/design-decisions.md), and the initramfs is read from slow media. Debian's
+# static zlib, liblzma, libzstd and libnettle link with it through tools/musl-compat.c.
+# musl-gcc leaves /usr/include out on purpose; only these libraries' and Linux's headers
+# are put back.
+MUSL_CC   := musl-gcc
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
+MUSL_INC  := $(B)/musl/include
+MUSL_HDRS := zlib.h zconf.h lzma.h lzma zstd.h zstd_errors.h nettle linux asm-generic
+REL_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(SRC)) $(B)/obj/musl-compat.o
+REL_LIBS := $(addprefix /usr/lib/$(MULTIARCH)/,libz.a liblzma.a libzstd.a libnettle.a)
+FLOPPY_IMG := $(B)/images/kexec-loader-floppy.img
+FLOPPY_2880 := $(B)/images/kexec-loader-floppy-2880.img
+FLOPPY_MODS := $(B)/images/kexec-loader-floppy-modules.tar.xz
+-include $(REL_OBJ:.o=.d)
+
+$(MUSL_INC)/.done:
+	@tools/deps build
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_REL) $(INC) $(DEPS) -c $< -o $@
+	for h in $(MUSL_HDRS); do ln -sfn /usr/include/$$h $(@D)/$$h; done
+	ln -sfn /usr/include/$(MULTIARCH)/asm $(@D)/asm
+	touch $@
+
+$(B)/obj/%.o: src/%.c VERSION $(MUSL_INC)/.done | deps
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_REL) $(INC) -I$(MUSL_INC) $(DEPS) -c $< -o $@
+
+$(B)/obj/musl-compat.o: tools/musl-compat.c $(MUSL_INC)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_REL) -c $< -o $@
 
 $(B)/kexec-loader: $(REL_OBJ)
-	$(CC) $(LDFLAGS_REL) $^ $(LIBS) -o $@
+	$(MUSL_CC) $(LDFLAGS_REL) $^ $(REL_LIBS) -o $@
+
 
 # The test build: every source with ASan and UBSan, host-side.
 $(B)/tobj/%.o: src/%.c VERSION | deps
@@ -66,53 +92,20 @@ $(B)/unit/%: %.c $(B)/libkl-test.a
 unit: $(UNIT_BIN)
 	@tools/run-unit $(UNIT_BIN)
 
--include $(REL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(patsubst %,$(B)/dep/%.d,$(UNIT_SRC))
+-include $(TEST_OBJ:.o=.d) $(patsubst %,$(B)/dep/%.d,$(UNIT_SRC))
 
 # ---- The floppy (docs/floppy.md) ----
-# kexec-loader built with musl: the same sources, static and small. Debian's static
-# zlib, liblzma, libzstd and libnettle link with it through tools/floppy/musl-compat.c.
-# musl-gcc leaves /usr/include out on purpose; only these libraries' and Linux's headers
-# are put back.
-MUSL_CC   := musl-gcc
-MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
-MUSL_INC  := $(B)/musl/include
-MUSL_HDRS := zlib.h zconf.h lzma.h lzma zstd.h zstd_errors.h nettle linux asm-generic
-MUSL_OBJ  := $(patsubst src/%.c,$(B)/musl/obj/%.o,$(SRC)) $(B)/musl/obj/musl-compat.o
-MUSL_LIBS := $(addprefix /usr/lib/$(MULTIARCH)/,libz.a liblzma.a libzstd.a libnettle.a)
-FLOPPY_IMG := $(B)/images/kexec-loader-floppy.img
-FLOPPY_2880 := $(B)/images/kexec-loader-floppy-2880.img
-FLOPPY_MODS := $(B)/images/kexec-loader-floppy-modules.tar.xz
--include $(MUSL_OBJ:.o=.d)
-
-$(MUSL_INC)/.done:
-	@tools/deps floppy
-	@mkdir -p $(@D)
-	for h in $(MUSL_HDRS); do ln -sfn /usr/include/$$h $(@D)/$$h; done
-	ln -sfn /usr/include/$(MULTIARCH)/asm $(@D)/asm
-	touch $@
-
-$(B)/musl/obj/%.o: src/%.c VERSION $(MUSL_INC)/.done
-	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_REL) $(INC) -I$(MUSL_INC) $(DEPS) -c $< -o $@
-
-$(B)/musl/obj/musl-compat.o: tools/floppy/musl-compat.c $(MUSL_INC)/.done
-	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_REL) -c $< -o $@
-
-$(B)/musl/kexec-loader: $(MUSL_OBJ)
-	$(MUSL_CC) $(LDFLAGS_REL) $^ $(MUSL_LIBS) -o $@
-
-musl: $(B)/musl/kexec-loader
 
 # The floppy's kernel: built once per machine, cached outside the tree.
 floppy-kernel:
 	@tools/floppy/build-kernel $(B)/floppy-kernel
 
-$(B)/floppy/boot.bin: tools/floppy/boot.asm $(MUSL_INC)/.done
+$(B)/floppy/boot.bin: tools/floppy/boot.asm
+	@tools/deps floppy
 	@mkdir -p $(@D)
 	nasm -f bin -o $@ $<
 
-$(B)/floppy/initrd.img: $(B)/musl/kexec-loader tools/mkinitramfs
+$(B)/floppy/initrd.img: $(B)/kexec-loader tools/mkinitramfs
 	@mkdir -p $(@D)
 	tools/mkinitramfs --init $< --compress xz -o $@
 

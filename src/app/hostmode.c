@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "devpath.h"
 #include "disk.h"
+#include "errtext.h"
 #include "fetch.h"
 #include "grub2.h"
 #include "json.h"
@@ -103,7 +104,7 @@ static int add_dev(const char *arg)
 		r = 2;
 	} else if (stat(path, &st) != 0) {
 		fprintf(stderr, "kexec-loader: --dev %s: %s; give a directory or a filesystem image\n",
-			path, strerror(errno));
+			path, errtext(errno));
 		r = 1;
 	} else if (!S_ISDIR(st.st_mode)) {
 		r = disk_add_image(path, name, type, label, uuid, &err) < 0;
@@ -339,7 +340,7 @@ static int fetch(const char *what, const char *out)
 			rc = 1;
 	if (rc)
 		fprintf(stderr, "kexec-loader: cannot write %s: %s\n", out ? out : "standard output",
-			strerror(errno));
+			errtext(errno));
 	if (out && ofd >= 0)
 		close(ofd);
 	close(fd);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "boot.h"
+#include "errtext.h"
 #include "settings.h"
 #include "conf.h"
 #include "devices.h"
@@ -58,7 +59,7 @@ static void mount_fs(const char *src, const char *dir, const char *type, const c
 {
 	mkdir(dir, 0755);
 	if (mount(src, dir, type, MS_NOSUID, opts) < 0 && errno != EBUSY)
-		log_warn("cannot mount %s on %s: %s", type, dir, strerror(errno));
+		log_warn("cannot mount %s on %s: %s", type, dir, errtext(errno));
 }
 
 static void setup_mounts(void)
@@ -130,7 +131,7 @@ static void setup_debug_log(void)
 	debug_fd = fd;
 	log_info("kexec-loader %s starting", KL_VERSION);
 	if (fd < 0)
-		log_warn("cannot open the debug console %s: %s", S.debug_tty, strerror(errno));
+		log_warn("cannot open the debug console %s: %s", S.debug_tty, errtext(errno));
 }
 
 static void on_cad(int sig)

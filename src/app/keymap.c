@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "disk.h"
+#include "errtext.h"
 #include "log.h"
 #include "util.h"
 
@@ -61,7 +62,7 @@ int keymap_apply(const struct keymap *km, keymap_set_fn set, void *ctx, char **e
 			int r = set(ctx, i, k, km->value[i][k]);
 			if (r < 0) {
 				*err = xasprintf("the kernel refused key %u of table %u: %s", k, i,
-						 strerror(-r));
+						 errtext(-r));
 				return -1;
 			}
 		}
@@ -81,7 +82,7 @@ static int apply_to_vt(const struct keymap *km, const char *vt, char **err)
 	int fd = open(vt, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		*err = xasprintf("cannot open the virtual terminal %s to load the keymap: %s", vt,
-				 strerror(errno));
+				 errtext(errno));
 		return -1;
 	}
 	int r = keymap_apply(km, keymap_set_ioctl, &fd, err);
@@ -105,7 +106,7 @@ int keymap_load(const char *root, const char *path, const char *vt, char **err)
 			     &len);
 	close(fd);
 	if (r < 0) {
-		*err = xasprintf("cannot read the keymap %s on %s: %s", path, root, strerror(-r));
+		*err = xasprintf("cannot read the keymap %s on %s: %s", path, root, errtext(-r));
 		return -1;
 	}
 	struct keymap *km = xmalloc(sizeof(*km));

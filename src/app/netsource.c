@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errtext.h"
 #include "grub2.h"
 #include "log.h"
 #include "netboot.h"
@@ -113,7 +114,7 @@ static bool try_pxelinux(const struct fsio *io, const char *dev, const struct dh
 			log_info("PXELINUX configuration: (%s)%s", dev, names.v[i]);
 			origins(out, before, dev);
 		} else if (r != -ENOENT) {
-			diag_add(d, names.v[i], 0, "cannot be read from %s (%s)", dev, strerror(-r));
+			diag_add(d, names.v[i], 0, "cannot be read from %s (%s)", dev, errtext(-r));
 		}
 	}
 	free(prefix);

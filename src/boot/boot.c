@@ -14,6 +14,7 @@
 #include "boot_plan.h"
 #include "decompress.h"
 #include "disk.h"
+#include "errtext.h"
 #include "kexec_load.h"
 #include "linux32.h"
 #include "log.h"
@@ -94,7 +95,7 @@ static int read_whole(const struct target *t, const char *path, const char *cmdl
 			*err = xasprintf("cannot read %s: it is larger than %llu MiB", w,
 					 mib(KL_MAX_LOAD_FILE));
 		else
-			*err = xasprintf("cannot read %s: %s", w, strerror(-r));
+			*err = xasprintf("cannot read %s: %s", w, errtext(-r));
 		free(w);
 		return -1;
 	}
@@ -255,7 +256,7 @@ static void name_unreadable(const struct target *t, int kfd, const int *fds, cha
 	char *w = where(t, path);
 	free(*err);
 	*err = xasprintf("cannot read %s: %s (the disk failed or was removed while it was read)",
-			 w, strerror(e));
+			 w, errtext(e));
 	free(w);
 }
 
@@ -315,7 +316,7 @@ static enum kernel_kind detect(const struct target *t, const struct boot_opts *o
 	ssize_t n = pread(fd, head, sizeof(head), 0);
 	if (n < 0) {
 		char *w = where(t, t->kernel);
-		*err = xasprintf("cannot read %s: %s", w, strerror(errno));
+		*err = xasprintf("cannot read %s: %s", w, errtext(errno));
 		free(w);
 		return KK_UNKNOWN;
 	}
@@ -339,7 +340,7 @@ static enum kernel_kind detect(const struct target *t, const struct boot_opts *o
 					 * and say it is not a kernel */
 					char *w = where(t, t->kernel);
 					*err = xasprintf("cannot hold the unpacked kernel of %s in "
-							 "memory: %s", w, strerror(errno));
+							 "memory: %s", w, errtext(errno));
 					free(w);
 					k = KK_UNKNOWN;
 				}
@@ -489,5 +490,5 @@ void boot_execute(char **err)
 	sync();
 	log_info("calling kexec");
 	reboot(LINUX_REBOOT_CMD_KEXEC);
-	*err = xasprintf("the loaded kernel could not be started: %s", strerror(errno));
+	*err = xasprintf("the loaded kernel could not be started: %s", errtext(errno));
 }

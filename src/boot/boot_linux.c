@@ -9,6 +9,7 @@
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "errtext.h"
 #include "log.h"
 #include "secureboot.h"
 #include "util.h"
@@ -38,7 +39,7 @@ static char *kexec_error(int e, const char *name)
 		return xasprintf("the running kernel refused %s or its command line "
 				 "(is the command line too long?)", name);
 	default:
-		return xasprintf("cannot load %s: %s", name, strerror(e));
+		return xasprintf("cannot load %s: %s", name, errtext(e));
 	}
 }
 
@@ -50,7 +51,7 @@ static int concat_initrds(const int *fds, size_t n, char **err)
 		return fds[0];
 	int out = memfd_create("initrd", MFD_CLOEXEC);
 	if (out < 0) {
-		*err = xasprintf("cannot join the initrds: %s", strerror(errno));
+		*err = xasprintf("cannot join the initrds: %s", errtext(errno));
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -59,7 +60,7 @@ static int concat_initrds(const int *fds, size_t n, char **err)
 			if (r == 0)
 				break;
 			if (r < 0) {
-				*err = xasprintf("cannot join the initrds: %s", strerror(errno));
+				*err = xasprintf("cannot join the initrds: %s", errtext(errno));
 				close(out);
 				return -1;
 			}
@@ -70,7 +71,7 @@ static int concat_initrds(const int *fds, size_t n, char **err)
 		size_t pad = pos % 4 ? (size_t)(4 - pos % 4) : 0;
 		if (pad && write(out, zeros, pad) != (ssize_t)pad) {
 			*err = xasprintf("cannot join the initrds: %s",
-					 strerror(errno ? errno : EIO));
+					 errtext(errno ? errno : EIO));
 			close(out);
 			return -1;
 		}

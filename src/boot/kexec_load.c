@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "errtext.h"
 #include "util.h"
 
 static bool file_says(const char *path, const char *what)
@@ -38,7 +39,7 @@ char *kexec_load_explain(int errnum, const char *lockdown_path, const char *disa
 			       "kernel and its modules");
 	if (errnum == EBUSY)
 		return xstrdup("another kexec is in progress; try again");
-	return xasprintf("kexec_load failed: %s", strerror(errnum));
+	return xasprintf("kexec_load failed: %s", errtext(errnum));
 }
 
 int kexec_plan_execute(const struct kexec_plan *p, char **err)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errtext.h"
 #include "util.h"
 
 /* The names the kernel gives e820 types in /sys/firmware/memmap/N/type. */
@@ -66,7 +67,7 @@ int memmap_read(const char *dir, struct memmap *mm, char **err)
 	DIR *d = opendir(dir);
 	if (!d) {
 		*err = xasprintf("cannot read the memory map in %s (%s): this kernel needs "
-				 "CONFIG_FIRMWARE_MEMMAP", dir, strerror(errno));
+				 "CONFIG_FIRMWARE_MEMMAP", dir, errtext(errno));
 		return -1;
 	}
 	const struct dirent *e;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "bls.h"
 #include "devpath.h"
+#include "errtext.h"
 #include "grub2.h"
 #include "grub_legacy.h"
 #include "grub_devmap.h"
@@ -30,7 +31,7 @@ static void check_answer(struct src *s, const char *dev, const char *path, int r
 	s->damaged = dev;
 	diag_add(s->d, dev, 0, "the filesystem cannot be read (%s, looking at %s): it may be "
 		 "damaged; check it with fsck from another system (kexec-loader never repairs a "
-		 "disk)", strerror(-r), path);
+		 "disk)", errtext(-r), path);
 }
 
 static char *to_device(void *ctx, const char *grubname)

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "devpath.h"
+#include "errtext.h"
 #include "util.h"
 
 /* The refusal code for a file of this mode when `want` is expected, or 0. */
@@ -132,7 +133,7 @@ const char *uf_strerror(int code)
 	case UF_ENOTDIR: return "is not a folder";
 	case UF_EOTHER: return "is not a regular file";
 	case UF_ECHANGED: return "changed while it was being opened";
-	default: return strerror(code);
+	default: return errtext(code);
 	}
 }
 
@@ -146,7 +147,7 @@ char *uf_message(const char *path, const char *dev, int code)
 		return xasprintf("file %s not found%s%s", path, on, d);
 	if (e == EFBIG)
 		return xasprintf("%s%s%s is too large to read", path, on, d);
-	return xasprintf("cannot read %s%s%s: %s", path, on, d, strerror(e));
+	return xasprintf("cannot read %s%s%s: %s", path, on, d, errtext(e));
 }
 
 char *uf_message_max(const char *path, const char *dev, int code, size_t max)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "errtext.h"
 #include "log.h"
 
 /* depmod's text files of a full Debian kernel are a few MB at most. */
@@ -176,7 +177,7 @@ static char *read_depmod_file(struct depmod *km, const char *file)
 	int fd = km->dirfd < 0 ? -1 : openat(km->dirfd, file, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size > DEPMOD_FILE_MAX) {
-		log_debug("no %s/%s: %s", km->dir, file, fd < 0 ? strerror(errno) : "unreadable or too large");
+		log_debug("no %s/%s: %s", km->dir, file, fd < 0 ? errtext(errno) : "unreadable or too large");
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -331,7 +332,7 @@ void depmod_read(struct depmod *km, const char *dir)
 	km->dir = xstrdup(dir);
 	km->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (km->dirfd < 0)
-		log_debug("no modules directory %s: %s", dir, strerror(errno));
+		log_debug("no modules directory %s: %s", dir, errtext(errno));
 	read_dep(km);
 	read_builtin(km);
 	read_softdep(km);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "disk.h"
+#include "errtext.h"
 #include "log.h"
 #include "sysfs_watch.h"
 #include "uevent.h"
@@ -39,7 +40,7 @@ static void poll_removable_media(void)
 {
 	int fd = open("/sys/module/block/parameters/events_dfl_poll_msecs", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "2000", 4) != 4)
-		log_debug("cannot ask the kernel to look for new discs: %s", strerror(errno));
+		log_debug("cannot ask the kernel to look for new discs: %s", errtext(errno));
 	if (fd >= 0)
 		close(fd);
 }
@@ -54,10 +55,10 @@ void devices_start(void)
 		watch = sysfs_watch_open(watched, 2, WATCH_INTERVAL_MS);
 		if (watch)
 			log_info("the kernel sends no device events (%s, a kernel without "
-				 "networking): watching /sys/class/block instead", strerror(e));
+				 "networking): watching /sys/class/block instead", errtext(e));
 		else
 			log_warn("cannot listen for device events: %s; devices that appear later "
-				 "will not be seen", strerror(e));
+				 "will not be seen", errtext(e));
 	}
 	km = kmod_open_running();
 	int n = kmod_coldplug(km, "/sys/devices");

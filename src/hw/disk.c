@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "devpath.h"
+#include "errtext.h"
 #include "netpath.h"
 #include "fsprobe.h"
 #include "log.h"
@@ -192,7 +193,7 @@ static unsigned long long floppy_size(const char *name, const char *dir)
 	char *node = xasprintf("%s/%s", D.devdir, name);
 	int fd = open(node, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		log_debug("%s: %s", node, strerror(errno));
+		log_debug("%s: %s", node, errtext(errno));
 		free(node);
 		return 0;
 	}
@@ -416,7 +417,7 @@ static void set_block_readonly(const char *node)
 	int on = 1;
 	if (fd >= 0) {
 		if (ioctl(fd, BLKROSET, &on) < 0)
-			log_debug("cannot mark %s read-only: %s", node, strerror(errno));
+			log_debug("cannot mark %s read-only: %s", node, errtext(errno));
 		close(fd);
 	}
 }
@@ -458,7 +459,7 @@ static const char *mount_dev(struct dev *d, const char *fstype, int *errnum, cha
 		*err = e == ENODEV ? xasprintf("cannot mount %s: this kernel has no %s driver "
 					       "(add its module to the boot disk's modules folder)",
 					       d->info.name, type)
-				   : xasprintf("cannot mount %s (%s): %s", d->info.name, type, strerror(e));
+				   : xasprintf("cannot mount %s (%s): %s", d->info.name, type, errtext(e));
 		/* A missing driver is not damage: it stays "not there" to the sources. */
 		*errnum = e == ENODEV ? ENOENT : e;
 		if (!fstype) {
@@ -522,7 +523,7 @@ static int open_on(const char *root, const char *spec, enum uf_want want, char *
 		int e = -fd;
 		*err = e == ENOTDIR && want == UF_DIR ? xasprintf("%s on %s is not a folder", path, devname)
 		       : e == ENOENT || uf_is_refusal(e) ? uf_message(path, devname, fd)
-		       : xasprintf("cannot open %s on %s: %s", path, devname, strerror(e));
+		       : xasprintf("cannot open %s on %s: %s", path, devname, errtext(e));
 	}
 	if (dirfd >= 0)
 		close(dirfd);
@@ -551,7 +552,7 @@ int disk_umount_all(void)
 			continue;
 		if (umount2(d->mnt, 0) < 0 && umount2(d->mnt, MNT_DETACH) < 0) {
 			ret = -errno;
-			log_warn("cannot unmount %s: %s", d->mnt, strerror(errno));
+			log_warn("cannot unmount %s: %s", d->mnt, errtext(errno));
 		}
 		free(d->mnt);
 		d->mnt = NULL;

@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "errtext.h"
 #include "fsprobe.h"
 #include "log.h"
 #include "util.h"
@@ -78,7 +79,7 @@ static void private_mounts(void)
 {
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		log_debug("no private mount namespace (%s): the image mounts are undone by "
-			  "signal handlers only", strerror(errno));
+			  "signal handlers only", errtext(errno));
 }
 
 static void install_cleanup(void)
@@ -172,7 +173,7 @@ static int mount_on_tmp(const char *path, const char *node, const char *type, ch
 	char *dir = xasprintf("%s/kexec-loader.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		*err = xasprintf("%s: cannot make a directory to mount it on: %s", path,
-				 strerror(errno));
+				 errtext(errno));
 		free(dir);
 		return -1;
 	}
@@ -189,7 +190,7 @@ static int mount_on_tmp(const char *path, const char *node, const char *type, ch
 	rmdir(dir);
 	free(dir);
 	*err = e == EPERM ? need_root(path)
-	       : xasprintf("%s: cannot mount it read-only as %s: %s%s", path, type, strerror(e),
+	       : xasprintf("%s: cannot mount it read-only as %s: %s%s", path, type, errtext(e),
 			   e == ENODEV ? " (this kernel has no driver for it)" : "");
 	return -1;
 }
@@ -204,7 +205,7 @@ static int attach(int img, const char *path, const char *name, const char *type,
 		*err = loop == -EACCES || loop == -EPERM
 			       ? need_root(path)
 			       : xasprintf("%s: cannot attach it to a loop device: %s (does this kernel "
-					   "have loop devices? modprobe loop)", path, strerror(-loop));
+					   "have loop devices? modprobe loop)", path, errtext(-loop));
 		return -1;
 	}
 	int r = mount_on_tmp(path, node, type, err);
@@ -220,7 +221,7 @@ int disk_add_image(const char *path, const char *name, const char *fstype, const
 	int img = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (img < 0 || fstat(img, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
-		*err = img < 0 ? xasprintf("cannot open %s: %s", path, strerror(errno))
+		*err = img < 0 ? xasprintf("cannot open %s: %s", path, errtext(errno))
 			       : xasprintf("%s is neither a directory, a filesystem image nor a block device", path);
 		if (img >= 0)
 			close(img);

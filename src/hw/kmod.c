@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "depmod.h"
+#include "errtext.h"
 #include "modinfo.h"
 #include "modparams.h"
 #include "log.h"
@@ -166,7 +167,7 @@ static const char *why_failed(int e)
 	case EBUSY:
 		return "the kernel was busy with a symbol it needs; it may load on a later try";
 	default:
-		return strerror(e);
+		return errtext(e);
 	}
 }
 
@@ -229,7 +230,7 @@ static bool write_param(struct kmod *km, const char *module, const char *param, 
 	if (n < 0)
 		log_warn("Option %s=%s of module %s was not applied: the module was loaded before "
 			 "kexec-loader.conf was read and the kernel does not let it change now (%s: %s).",
-			 param, value, module, file, strerror(e));
+			 param, value, module, file, errtext(e));
 	free(file);
 	return n >= 0;
 }
@@ -284,7 +285,7 @@ static int open_module(struct kmod *km, int dirfd, const char *name, const char 
 		int e = errno;
 		log_warn("Kernel module %s could not be loaded: cannot open %s%s%s: %s.", name,
 			 dirfd == AT_FDCWD ? "" : km->db.dir, dirfd == AT_FDCWD ? "" : "/", path,
-			 strerror(e));
+			 errtext(e));
 		return -e;
 	}
 	return fd;
@@ -557,7 +558,7 @@ int kmod_load_folder(struct kmod *km, const char *dir)
 	if (!d) {
 		int e = errno;
 		if (e != ENOENT)
-			log_warn("Cannot read the modules folder %s: %s.", dir, strerror(e));
+			log_warn("Cannot read the modules folder %s: %s.", dir, errtext(e));
 		return -e;
 	}
 	struct strlist pending = {0};
@@ -739,7 +740,7 @@ int kmod_coldplug(struct kmod *km, const char *devices)
 		int fd = open(devices, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
 			log_warn("Cannot read %s to find the devices present: %s.", devices,
-				 strerror(errno));
+				 errtext(errno));
 			break;
 		}
 		before = count;

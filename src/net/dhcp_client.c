@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "errtext.h"
 #include "sink.h"
 #include "log.h"
 #include "util.h"
@@ -74,7 +75,7 @@ static void send_msg(struct run *r, enum dhcp_type type, const uint8_t *uuid)
 	size_t n = dhcp_build(buf, sizeof(buf), &q);
 	int e = n ? send_bcast(r, buf, n) : -EMSGSIZE;
 	if (e < 0)
-		log_debug("DHCP on %s: cannot send: %s", r->nif->name, strerror(-e));
+		log_debug("DHCP on %s: cannot send: %s", r->nif->name, errtext(-e));
 	r->sends++;
 	r->next_ms = fetch_now_ms() + r->gap_ms;
 	r->gap_ms = r->gap_ms < 4000 ? r->gap_ms * 2 : 4000;
@@ -189,7 +190,7 @@ int dhcp_client_run(const struct netif *v, int n, int timeout_ms, const uint8_t 
 									(uint32_t)v[i].mac[4] << 16)};
 		if (runs[i].fd < 0)
 			log_warn("DHCP on %s: cannot open a packet socket: %s", v[i].name,
-				 strerror(-runs[i].fd));
+				 errtext(-runs[i].fd));
 	}
 	long long end = fetch_now_ms() + timeout_ms;
 	int won = -1;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "errtext.h"
 #include "http_client.h"
 #include "log.h"
 #include "tftp_client.h"
@@ -24,7 +25,7 @@ int fetch_open(const struct netloc *l, const char *server, unsigned long long ma
 	int fd = memfd_create("download", MFD_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		*err = xasprintf("%s: cannot make a memory file: %s", url, strerror(e));
+		*err = xasprintf("%s: cannot make a memory file: %s", url, errtext(e));
 		free(url);
 		return -e;
 	}
@@ -43,7 +44,7 @@ int fetch_open(const struct netloc *l, const char *server, unsigned long long ma
 		close(fd);
 		fd = r;
 		if (!*err) /* every client names its failure; this only keeps a message certain */
-			*err = xasprintf("%s: %s", url, strerror(-r));
+			*err = xasprintf("%s: %s", url, errtext(-r));
 		log_warn("%s", *err);
 	} else {
 		log_info("fetched %s: %llu bytes in %lld ms", url, s.got, fetch_now_ms() - s.start_ms);

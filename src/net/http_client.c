@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "http_client.h"
+#include "errtext.h"
 #include "netpath.h"
 #include "http.h"
 #include "util.h"
@@ -51,7 +52,7 @@ static int connect_to(const struct netloc *l, char **err)
 	if (r < 0) {
 		close(fd);
 		char *why = xasprintf("cannot connect to the server: %s", r == -ETIMEDOUT
-				      ? "no answer in 5 seconds" : strerror(-r));
+				      ? "no answer in 5 seconds" : errtext(-r));
 		fail(l, err, r, why);
 		free(why);
 	}
@@ -96,7 +97,7 @@ static int read_error(const struct netloc *l, char **err, ssize_t n, const struc
 			    ? xasprintf("the server sent nothing for %d seconds (after %llu bytes)",
 					FETCH_STALL_SECS, s->got)
 			    : xasprintf("the connection broke after %llu bytes: %s", s->got,
-					strerror((int)-n));
+					errtext((int)-n));
 	int r = fail(l, err, (int)n, why);
 	free(why);
 	return r;

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "dhcp_client.h"
+#include "errtext.h"
 #include "fetch.h"
 #include "log.h"
 #include "netboot_int.h"
@@ -127,9 +128,9 @@ static void configure(const struct netif *nif, const struct dhcp_lease *l)
 	int prefix = l->mask ? link_prefix_len(l->mask) : 24;
 	int r = link_add_addr(nif->index, l->addr, prefix);
 	if (r < 0)
-		log_warn("cannot give %s its address: %s", nif->name, strerror(-r));
+		log_warn("cannot give %s its address: %s", nif->name, errtext(-r));
 	if (l->router && (r = link_add_default_route(nif->index, l->router)) < 0)
-		log_warn("cannot add the default route on %s: %s", nif->name, strerror(-r));
+		log_warn("cannot add the default route on %s: %s", nif->name, errtext(-r));
 }
 
 static bool chosen(const struct netif *nif, const struct strlist *only)
@@ -178,7 +179,7 @@ int net_start(const struct strlist *only, char **err)
 	for (int i = 0; i < N.n; i++) {
 		int e = link_up(N.nifs[i].index);
 		if (e < 0)
-			log_warn("cannot bring %s up: %s", N.nifs[i].name, strerror(-e));
+			log_warn("cannot bring %s up: %s", N.nifs[i].name, errtext(-e));
 		sb_printf(&names, "%s%s", i ? ", " : "", N.nifs[i].name);
 	}
 	read_uuid();

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include "errtext.h"
 #include "log.h"
 #include "util.h"
 
@@ -118,7 +119,7 @@ int sink_write(struct sink *s, const void *p, size_t n, char **err)
 			continue;
 		if (w <= 0) {
 			int e = w < 0 ? errno : ENOSPC;
-			*err = xasprintf("%s: cannot keep the file in memory: %s", s->url, strerror(e));
+			*err = xasprintf("%s: cannot keep the file in memory: %s", s->url, errtext(e));
 			return -e;
 		}
 		c += w, n -= (size_t)w, s->got += (size_t)w;

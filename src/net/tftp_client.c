@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "tftp_client.h"
+#include "errtext.h"
 #include "netpath.h"
 #include "tftp.h"
 #include "util.h"
@@ -138,14 +139,14 @@ static int transfer(struct xfer *x, struct sink *s, char **err)
 	int r = rn ? send_to(x, req, rn)
 		   : fail(x, err, -ENAMETOOLONG, "the file name is too long for a TFTP request%s", "");
 	if (r < 0 && !*err)
-		fail(x, err, r, "cannot send the request: %s", strerror(-r));
+		fail(x, err, r, "cannot send the request: %s", errtext(-r));
 	int tries = 1, timeout = 1000, in_window = 0;
 	long long quiet_since = fetch_now_ms();
 	bool started = false, last = false;
 	while (r == 0 && !last) {
 		ssize_t n = receive(x, buf, TFTP_MAX_BLKSIZE + 4, timeout);
 		if (n < 0) {
-			r = fail(x, err, (int)n, "cannot receive: %s", strerror((int)-n));
+			r = fail(x, err, (int)n, "cannot receive: %s", errtext((int)-n));
 			break;
 		}
 		if (n == 0) { /* nothing came: send again what we last sent */
@@ -217,7 +218,7 @@ int tftp_get(const struct netloc *l, struct sink *s, char **err)
 					.sin_addr.s_addr = addr};
 	x.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (x.fd < 0)
-		return fail(&x, err, -errno, "cannot open a socket: %s", strerror(errno));
+		return fail(&x, err, -errno, "cannot open a socket: %s", errtext(errno));
 	int big = 4 << 20; /* a window of large blocks must not overflow the socket */
 	setsockopt(x.fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	r = transfer(&x, s, err);
