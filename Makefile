@@ -59,11 +59,15 @@ $(MUSL_INC)/.done:
 	ln -sfn /usr/include/$(MULTIARCH)/asm $(@D)/asm
 	touch $@
 
-$(B)/obj/%.o: src/%.c VERSION $(MUSL_INC)/.done | deps
+# Objects a glibc build left in build/obj are rebuilt: this stamp is newer.
+$(B)/obj/.musl:
+	@mkdir -p $(@D) && touch $@
+
+$(B)/obj/%.o: src/%.c VERSION $(MUSL_INC)/.done $(B)/obj/.musl | deps
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_REL) $(INC) -I$(MUSL_INC) $(DEPS) -c $< -o $@
 
-$(B)/obj/musl-compat.o: tools/musl-compat.c $(MUSL_INC)/.done
+$(B)/obj/musl-compat.o: tools/musl-compat.c $(MUSL_INC)/.done $(B)/obj/.musl
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_REL) -c $< -o $@
 
