@@ -32,6 +32,9 @@
  * test -s): reading a 4 MiB grubenv in a loop is work the step count does
  * not see. */
 #define KL_GRUB_MAX_READ ((size_t)64 << 20)
+/* Memory the parsed trees of those texts take: a small file sourced thousands
+ * of times costs a tree each, far more than its text. */
+#define KL_GRUB_MAX_TREES ((size_t)64 << 20)
 
 /* ---- other parsers ---- */
 #define KL_MAX_TARGETS_PER_FILE 20000          /* SYSLINUX labels, BLS entries, … */

@@ -488,6 +488,11 @@ int g_run_text(struct gi *I, char *text, size_t len, const char *name, const cha
 		g_limit(I, line, "more than 16 MiB of script text sourced or evaluated (source in a loop?)");
 		return 1;
 	}
+	if (I->trees >= G_MAX_TREES) {
+		free(text);
+		g_limit(I, line, "more than 64 MiB taken by sourced or evaluated scripts (source in a loop?)");
+		return 1;
+	}
 	I->text += len;
 	struct gfile *f = xcalloc(1, sizeof(*f));
 	f->name = xstrdup(name);
@@ -496,6 +501,7 @@ int g_run_text(struct gi *I, char *text, size_t len, const char *name, const cha
 	f->next = I->files;
 	I->files = f;
 	struct gnode *root = g_parse(text, len, f->name, &f->ar, I->d);
+	I->trees += ga_size(&f->ar);
 	const char *ofile = I->file, *odev = I->dev;
 	I->file = f->name;
 	I->dev = f->dev;

@@ -25,6 +25,7 @@
 #define G_MAX_VARS KL_GRUB_MAX_VARS
 #define G_MAX_TEXT KL_GRUB_MAX_TEXT
 #define G_MAX_READ KL_GRUB_MAX_READ
+#define G_MAX_TREES KL_GRUB_MAX_TREES
 
 struct gvar {
 	char *name, *val;
@@ -125,6 +126,7 @@ struct gi {
 	long steps, cmds_run;
 	size_t bytes;
 	size_t text;            /* bytes of script text kept (files, sources, evals) */
+	size_t trees;           /* bytes their parsed trees take */
 	size_t read;            /* bytes read from files (source, load_env, …) */
 	int depth;
 	bool limit_told;

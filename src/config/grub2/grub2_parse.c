@@ -55,6 +55,14 @@ void ga_free(struct g_arena *a)
 	}
 }
 
+size_t ga_size(const struct g_arena *a)
+{
+	size_t n = 0;
+	for (const struct g_chunk *c = a->head; c; c = c->next)
+		n += sizeof(*c) + c->cap;
+	return n;
+}
+
 static char *ga_strdup(struct g_arena *a, const char *s, size_t n)
 {
 	char *p = ga_take(a, n + 1, 1);

@@ -12,6 +12,8 @@ struct g_arena {
 	size_t first; /* size of the first chunk; 0: small */
 };
 void ga_free(struct g_arena *a);
+/* Bytes the arena has taken from the allocator. */
+size_t ga_size(const struct g_arena *a);
 
 /* A word is a row of segments: literal text, or a variable expanded
  * unquoted (split into fields) or inside double quotes (kept whole). */

@@ -118,6 +118,30 @@ static void sourcing_in_a_loop_is_bounded(void **state)
 	free(s.big);
 }
 
+/* A small file sourced 20,000 times: 2 MB of text, well under its bound,
+ * but each source keeps a parsed tree (before, 16 KiB at least: 320 MB). */
+static void small_sources_are_bounded_by_their_trees(void **state)
+{
+	static struct sourcing s;
+	fake_init(&s.fs);
+	fake_file(&s.fs, "sda1", "/boot/grub/small.cfg",
+		  "# theme\nset color_normal=white/black\nset menu_color_highlight=black/white\n");
+	struct strbuf cfg = {0};
+	sb_puts(&cfg, "set thousand=\"");
+	for (int i = 0; i < 1000; i++)
+		sb_puts(&cfg, "x ");
+	sb_puts(&cfg, "\"\nfor i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do\n"
+		      " for j in $thousand; do source /boot/grub/small.cfg; done\n"
+		      "done\nmenuentry after { linux /vmlinuz; }\n");
+	fake_file(&s.fs, "sda1", "/boot/grub/grub.cfg", cfg.s);
+	long mib = peak_mib(load_grub, &s);
+	assert_true(mib < 150);
+	load_grub(&s);
+	assert_int_equal(count_with(&s.d, "grub.cfg:3: more than 64 MiB taken by sourced or evaluated scripts"), 1);
+	diag_free(&s.d);
+	free(cfg.s);
+}
+
 /* ---- BLS: variables expand within bounds ---- */
 
 static const char *big_value(void *ctx, const char *name)
@@ -540,6 +564,7 @@ int main(void)
 		cmocka_unit_test(quoted_pieces_cost_one_copy),
 		cmocka_unit_test(empty_quotes_still_make_a_word),
 		cmocka_unit_test(sourcing_in_a_loop_is_bounded),
+		cmocka_unit_test(small_sources_are_bounded_by_their_trees),
 		cmocka_unit_test(bls_expansion_is_bounded),
 		cmocka_unit_test(diagnostics_are_capped_per_file),
 		cmocka_unit_test(diagnostics_are_capped_in_all),
